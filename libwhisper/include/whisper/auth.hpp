@@ -1,0 +1,79 @@
+// Auth policy as two pluggable callbacks: who is connecting (authenticator) and may
+// they enter this room (room_policy). The defaults are the original's: a session cookie
+// names a logged-in user, and staff-only rooms admit staff only.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "whisper/errors.hpp"
+#include "whisper/room.hpp"
+#include "whisper/session_store.hpp"
+#include "whisper/user.hpp"
+#include "whisper/user_store.hpp"
+
+namespace whisper {
+
+/// What a transport knows about a connection attempt (the WebSocket upgrade request).
+/// Plain value type.
+struct handshake {
+  std::string path;   ///< request path without the query, e.g. "/chat/stream/"
+  std::string query;  ///< raw query string without '?', e.g. "token=abc"
+  /// Header fields with lowercased names, in order of arrival.
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// Cookies from the Cookie header(s).
+  std::map<std::string, std::string, std::less<>> cookies;
+  std::string remote_address;  ///< peer IP address as text
+
+  /// The first header of that (case-insensitive) name.
+  std::optional<std::string_view> header(std::string_view name) const;
+  std::optional<std::string_view> cookie(std::string_view name) const;
+  /// A query parameter's value, percent-decoded.
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+/// The answer of an authenticator: a user, or a refusal with an HTTP status.
+struct auth_result {
+  std::optional<user> who;  ///< set when accepted
+  int status = 403;         ///< refusal status sent to the client
+  std::string reason;       ///< for the server log; never contains a secret
+
+  static auth_result accept(user u);
+  static auth_result refuse(std::string reason, int status = 403);
+  explicit operator bool() const { return who.has_value(); }
+};
+
+/// Decides who a connection belongs to. Called on the transport's thread once per
+/// upgrade; must be thread-safe and should be fast.
+using authenticator = std::function<auth_result(const handshake&)>;
+
+/// Decides whether a user may enter (join, list presence of) a room: nullopt admits,
+/// an error code refuses. Called for every join; must be thread-safe.
+using room_policy = std::function<std::optional<error_code>(const user&, const room&)>;
+
+/// The default authenticator: cookie `cookie_name` names a live session in `sessions`
+/// whose user exists in `users` and is active. The stores must outlive the callback.
+authenticator session_cookie_authenticator(session_store& sessions, user_store& users,
+                                           std::string cookie_name = "sessionid");
+
+/// The default room policy: a staff-only room refuses non-staff users
+/// (ROOM_ACCESS_DENIED); every other room admits every user.
+room_policy staff_only_policy();
+
+/// Parses a Cookie header value ("a=1; b=2") into name/value pairs. Malformed pairs are
+/// skipped; the first of duplicate names wins.
+std::map<std::string, std::string, std::less<>> parse_cookies(std::string_view header);
+
+/// The Origin check that stops cross-site WebSocket hijacking. True when there is no
+/// Origin (non-browser clients), or the Origin's host[:port] equals `request_host`
+/// (when `allowed_hosts` is empty) or one of `allowed_hosts` ("*" allows any; an entry
+/// without a port matches any port of that host).
+bool origin_allowed(std::optional<std::string_view> origin, std::string_view request_host,
+                    const std::vector<std::string>& allowed_hosts);
+
+}  // namespace whisper

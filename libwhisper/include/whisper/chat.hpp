@@ -1,0 +1,113 @@
+// The hub an embedder creates: it ties a channel layer, a room directory, presence and
+// the auth policy together and makes a consumer for each authenticated connection.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "whisper/auth.hpp"
+#include "whisper/channel_layer.hpp"
+#include "whisper/consumer.hpp"
+#include "whisper/dispatcher.hpp"
+#include "whisper/event.hpp"
+#include "whisper/limits.hpp"
+#include "whisper/presence.hpp"
+#include "whisper/room_directory.hpp"
+
+namespace whisper {
+
+/// Options of a chat hub.
+struct chat_options {
+  whisper::limits limits;
+  /// Send ENTER (msg_type 4) and LEAVE (msg_type 5) notices to a room's members.
+  bool enter_leave_notices = true;
+  /// Clock for rate limiting; tests pass their own. Defaults to steady_clock::now.
+  std::function<std::chrono::steady_clock::time_point()> steady_now;
+};
+
+/// Counters, updated with relaxed atomics (for metrics; read at any time).
+struct chat_stats {
+  std::atomic<std::uint64_t> connections_opened{0};
+  std::atomic<std::uint64_t> connections_closed{0};
+  std::atomic<std::uint64_t> frames_in{0};
+  std::atomic<std::uint64_t> messages_in{0};       ///< accepted `send` commands
+  std::atomic<std::uint64_t> joins{0};
+  std::atomic<std::uint64_t> leaves{0};
+  std::atomic<std::uint64_t> deliveries{0};        ///< frames queued to clients
+  std::atomic<std::uint64_t> errors_sent{0};
+  std::atomic<std::uint64_t> rate_limited{0};
+  std::atomic<std::uint64_t> slow_disconnects{0};  ///< clients closed for outbound overflow
+};
+
+/// Handles one event type for one consumer (e.g. to encode an embedder's event).
+using event_handler = std::function<void(consumer& self, const event& e)>;
+
+/// The chat hub. The layer, directory and presence must outlive it.
+///
+/// Thread safety: configuration (set_room_policy, commands().add, on_event) must happen
+/// before connections are served. connect(), publish(), delete_room() and
+/// disconnect_user() may then be called concurrently from any thread.
+class chat {
+ public:
+  chat(channel_layer& layer, room_directory& rooms, presence& presence,
+       chat_options options = {});
+  ~chat();
+  chat(const chat&) = delete;
+  chat& operator=(const chat&) = delete;
+
+  /// Replaces the room policy (default: staff_only_policy()).
+  void set_room_policy(room_policy policy);
+  /// The command table; add your own commands here.
+  dispatcher& commands() { return dispatcher_; }
+  /// Registers a handler for an event type. The core's types (chat.*) default to sending
+  /// the event's pre-encoded frame; room.deleted and user.disconnect are built in.
+  void on_event(std::string type, event_handler handler);
+
+  /// Makes the consumer of a new, authenticated connection.
+  std::shared_ptr<consumer> connect(std::shared_ptr<connection> conn, user who);
+
+  /// Server-side publish: a message or notice (msg_type 0..3) from `username` to every
+  /// member of a room, in every process. Returns false if the room does not exist.
+  bool publish(room_id room, msg_type kind, std::string username, std::string message);
+  /// Tells the members of a (just deleted) room and removes them from it, in every process.
+  void delete_room(room_id room);
+  /// Closes every connection of a user, in every process (account disabled or deleted).
+  void disconnect_user(user_id id, int code = close_code::policy_violation,
+                       std::string reason = "account disabled");
+
+  channel_layer& layer() const { return layer_; }
+  room_directory& rooms() const { return rooms_; }
+  whisper::presence& presence() const { return presence_; }
+  const chat_options& options() const { return options_; }
+  const room_policy& policy() const { return policy_; }
+  const dispatcher& commands() const { return dispatcher_; }
+  chat_stats& stats() { return stats_; }
+  /// Connections open now (opened − closed).
+  std::uint64_t open_connections() const;
+
+  /// The handler for an event type, or null.
+  const event_handler* handler_for(std::string_view type) const;
+  std::chrono::steady_clock::time_point steady_now() const;
+
+ private:
+  channel_layer& layer_;
+  room_directory& rooms_;
+  whisper::presence& presence_;
+  chat_options options_;
+  room_policy policy_;
+  dispatcher dispatcher_;
+  std::map<std::string, event_handler, std::less<>> event_handlers_;
+  chat_stats stats_;
+};
+
+/// The group every connection of a user is in: "user-<id>" (used to disconnect a user
+/// in every process).
+std::string user_group_name(user_id id);
+
+}  // namespace whisper

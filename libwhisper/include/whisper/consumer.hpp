@@ -1,0 +1,99 @@
+// One consumer per client connection (the original's ChatConsumer): the user, the rooms
+// it has joined (the original's self.rooms), and the glue between the connection, the
+// command dispatcher and the channel layer.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "whisper/channel_layer.hpp"
+#include "whisper/connection.hpp"
+#include "whisper/errors.hpp"
+#include "whisper/room.hpp"
+#include "whisper/user.hpp"
+
+namespace whisper {
+
+class chat;
+
+/// Made by chat::connect(); lives until on_close() (the channel layer holds it while it
+/// is registered).
+///
+/// Thread safety: on_text() and on_close() are called by the transport one at a time
+/// (never concurrently with each other) for a given consumer; deliver() and the
+/// send helpers may be called from any thread at any time.
+class consumer final : public channel, public std::enable_shared_from_this<consumer> {
+ public:
+  /// Use chat::connect().
+  consumer(chat& hub, std::shared_ptr<connection> conn, user who);
+  ~consumer() override;
+  consumer(const consumer&) = delete;
+  consumer& operator=(const consumer&) = delete;
+
+  // --- called by the transport ---
+  /// One inbound text frame (a JSON command). Client errors are answered with
+  /// {"error": ...}; the connection stays open.
+  void on_text(std::string_view frame);
+  /// The connection ended (any reason): leaves every joined room, notifying the
+  /// remaining members, and unregisters from the channel layer. Idempotent.
+  void on_close();
+
+  // --- called by command and event handlers ---
+  const whisper::user& user() const { return user_; }
+  const std::string& channel_name() const { return channel_name_; }
+  chat& hub() const { return hub_; }
+  /// Sends one frame to this client; a client too slow to take it is disconnected (1013).
+  void send(const frame_ptr& frame);
+  void send_error(error_code code, std::optional<room_id> room = std::nullopt,
+                  std::string_view message = {});
+  /// Closes the connection (the transport then calls on_close()).
+  void close(int code, std::string_view reason);
+
+  /// Joins a room: checks it exists and the room policy admits the user, announces the
+  /// user to the members (if enter/leave notices are on), adds this channel to the
+  /// room's group, marks presence, replies {"join": ...}. Idempotent.
+  void join(room_id room);
+  /// Leaves a room: removes this channel from the group, announces the leave, replies
+  /// {"leave": ...}. ROOM_INVALID if the room does not exist.
+  void leave(room_id room);
+  /// Broadcasts a chat message to the room; ROOM_ACCESS_DENIED if not joined.
+  void say(room_id room, std::string_view message);
+  /// Replies with the room's presence list (same access rule as join).
+  void list_users(room_id room);
+
+  bool joined(room_id room) const;
+  std::vector<room_id> rooms() const;
+
+  /// channel: an event for a group this consumer is in, or for its channel.
+  void deliver(const event_ptr& e) override;
+
+  // Used by chat::connect() once the consumer is owned by a shared_ptr.
+  void attach();
+
+ private:
+  bool take_token();
+  void forget_room(room_id room, bool notify);
+
+  chat& hub_;
+  std::shared_ptr<connection> conn_;
+  whisper::user user_;
+  std::string channel_name_;
+
+  mutable std::mutex mutex_;  // guards rooms_ and closed_ (deliver() may run anywhere)
+  std::set<room_id> rooms_;
+  bool closed_ = false;
+
+  // Rate limiting: touched only from on_text(), which the transport serialises.
+  double tokens_ = 0;
+  std::chrono::steady_clock::time_point refilled_{};
+  std::size_t strikes_ = 0;
+};
+
+}  // namespace whisper
