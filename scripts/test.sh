@@ -1,10 +1,54 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds, and runs every test.
+# The README's test command (and CI's): installs what is missing, then builds and runs
+# every test stage. A stage that fails stops the run with a non-zero exit.
+#   1. build + every test suite (unit, net, integration, redis, e2e in a real Chromium)
+#   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. the concurrency tests under ThreadSanitizer
+#   4. code quality: clang-format, clang-tidy, cppcheck, coverage
+# Set WHISPER_STAGES="build asan" (etc.) to run a subset while developing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 ./scripts/install-deps.sh test
 
-build=${WHISPER_BUILD_DIR:-build}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "$(nproc)"
-ctest --test-dir "$build" --output-on-failure -j 2
+stages=${WHISPER_STAGES:-build asan tsan quality}
+jobs=$(nproc)
+started=$(date +%s)
+
+stage() { printf '\n=== %s (%ss elapsed) ===\n' "$1" "$(( $(date +%s) - started ))"; }
+configure() { # dir, extra cmake args...
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+}
+
+for s in $stages; do
+  case $s in
+  build)
+    stage "build and test"
+    configure build
+    cmake --build build -j "$jobs"
+    ctest --test-dir build --output-on-failure -j 2
+    ;;
+  asan)
+    stage "AddressSanitizer + UndefinedBehaviorSanitizer"
+    configure build-asan -DWHISPER_SANITIZE=address,undefined -DWHISPER_BUILD_BENCH=OFF
+    cmake --build build-asan -j "$jobs"
+    # The browser suite exercises pages, not memory safety: it runs once, in stage 1.
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --test-dir build-asan --output-on-failure -j 2 -LE 'e2e|bench'
+    ;;
+  tsan)
+    stage "ThreadSanitizer (concurrency tests)"
+    configure build-tsan -DWHISPER_SANITIZE=thread -DWHISPER_BUILD_BENCH=OFF -DWHISPER_BUILD_EXAMPLES=OFF
+    cmake --build build-tsan -j "$jobs"
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+      ctest --test-dir build-tsan --output-on-failure -L concurrency
+    ;;
+  quality)
+    stage "code quality"
+    ./scripts/quality.sh
+    ;;
+  *) echo "unknown stage '$s' (build asan tsan quality)" >&2; exit 2 ;;
+  esac
+done
+stage "all stages passed"
