@@ -8,7 +8,7 @@ run_pkgs=(build-essential cmake pkg-config libasio-dev libwebsocketpp-dev libboo
           libargon2-dev libsqlite3-dev libhiredis-dev libcli11-dev libspdlog-dev libfmt-dev
           libtomlplusplus-dev libssl-dev doctest-dev)
 test_pkgs=(redis-server python3-websockets chromium nodejs npm clang libclang-rt-14-dev
-           clang-format clang-tidy cppcheck gcovr nginx-light openssl)
+           clang-format clang-tidy cppcheck gcovr nginx openssl)
 
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

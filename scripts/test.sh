@@ -4,7 +4,7 @@
 #   1. build + every test suite (unit, net, integration, redis, e2e in a real Chromium)
 #   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. the concurrency tests under ThreadSanitizer
-#   4. code quality: clang-format, clang-tidy, cppcheck, coverage
+#   4. code quality: clang-format, clang-tidy, cppcheck, and the coverage of stage 1
 # Set WHISPER_STAGES="build asan" (etc.) to run a subset while developing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +24,8 @@ configure() { # dir, extra cmake args...
 for s in $stages; do
   case $s in
   build)
-    stage "build and test"
-    configure build
+    stage "build and test (coverage-instrumented)"
+    configure build -DWHISPER_COVERAGE=ON
     cmake --build build -j "$jobs"
     ctest --test-dir build --output-on-failure -j 2
     ;;
@@ -46,7 +46,7 @@ for s in $stages; do
     ;;
   quality)
     stage "code quality"
-    ./scripts/quality.sh
+    ./scripts/quality.sh build
     ;;
   *) echo "unknown stage '$s' (build asan tsan quality)" >&2; exit 2 ;;
   esac

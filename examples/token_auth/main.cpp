@@ -39,7 +39,7 @@ class printing_connection final : public whisper::connection {
   std::vector<std::string>& log_;
 };
 
-whisper::handshake handshake_with_token(std::string token) {
+whisper::handshake handshake_with_token(const std::string& token) {
   whisper::handshake h;
   h.path = "/chat/stream/";
   h.query = "token=" + token;

@@ -13,7 +13,7 @@ namespace whisper {
 struct limits {
   /// Largest inbound frame; bigger closes the connection with 1009. Chat commands are
   /// small: 64 KiB leaves room for long messages and JSON escaping.
-  std::size_t max_frame_bytes = 64 * 1024;
+  std::size_t max_frame_bytes = std::size_t{64} * 1024;
   /// Longest `message` in a `send`, in bytes of UTF-8: MESSAGE_TOO_LONG above.
   std::size_t max_message_bytes = 4096;
   /// Deepest JSON nesting accepted in a command (commands are flat objects).
@@ -27,7 +27,7 @@ struct limits {
   std::size_t rate_limit_strikes = 50;
   /// Bound of each connection's outbound queue in bytes: a reader that falls this far
   /// behind is disconnected (1013) rather than growing server memory without limit.
-  std::size_t outbound_queue_bytes = 1024 * 1024;
+  std::size_t outbound_queue_bytes = std::size_t{1024} * 1024;
   /// Bound of each connection's outbound queue in frames (small frames cost overhead too).
   std::size_t outbound_queue_frames = 4096;
   /// How long a presence entry stays listed after its last update (PROTOCOL.md: 1 h).

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The `make bench` equivalent: builds whisper-server and whisper-bench (Release), and for
+# every workload in docs/benchmarks.md starts a fresh server on a temporary database,
+# pinned to core 0, drives it from whisper-bench on core 1, three runs each, then
+# prints a table of medians and writes every figure to a JSON file.
+#
+# Environment (all optional):
+#   BENCH_BUILD_DIR  build directory (default build-bench)
+#   BENCH_RESULTS    results file (default $BENCH_BUILD_DIR/bench-results.json)
+#   BENCH_RUNS       runs per workload (default 3)
+#   BENCH_DURATION   measured seconds per run (default 10)
+#   BENCH_WORKLOADS  subset to run, e.g. "w1_window1 w4" (default: all)
+#   BENCH_PORT       server port (default 18080)
+#   BENCH_SKIP_BUILD set to 1 to use the binaries already built
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${BENCH_BUILD_DIR:-build-bench}
+results=${BENCH_RESULTS:-$build/bench-results.json}
+runs=${BENCH_RUNS:-3}
+duration=${BENCH_DURATION:-10}
+port=${BENCH_PORT:-18080}
+workloads=${BENCH_WORKLOADS:-"selftest w1_window1 w1_window16 w2 w3 w4"}
+server_cpu=0
+bench_cpu=1
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  # Only the two programs: the tests and examples are not needed to measure.
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DWHISPER_BUILD_TESTS=OFF \
+    -DWHISPER_BUILD_EXAMPLES=OFF >/dev/null
+  cmake --build "$build" --target whisper-server whisper-bench -j 2
+fi
+server_bin=$build/apps/whisper-server/whisper-server
+bench_bin=$build/apps/whisper-bench/whisper-bench
+for bin in "$server_bin" "$bench_bin"; do
+  [[ -x $bin ]] || { echo "bench.sh: $bin is missing; build it first" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/whisper-bench.XXXXXX)
+server_pid=""
+stop_server() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid"
+    # Bounded wait for a clean exit, then insist.
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
+# Server settings for measuring: one event-loop thread (it gets one core), no rate
+# limit (the senders are meant to go flat out), quiet logs.
+server() {
+  "$server_bin" --database "$work/bench.sqlite3" --log-level warn "$@"
+}
+
+# One database for all runs: 100 rooms, 1000 users with a session each. Cheap Argon2
+# parameters: the users' passwords are never used, only their sessions.
+server migrate >/dev/null
+for i in $(seq 1 100); do server createroom --title "bench room $i" >/dev/null; done
+server --argon2-time-cost 1 --argon2-memory-kib 8 bench-users --count 1000 --prefix bench \
+  --cookies "$work/cookies.txt" >/dev/null
+room_ids=$(server listrooms | awk '$1 ~ /^[0-9]+$/ {print $1}' | sort -n | head -100)
+first_room=$(echo "$room_ids" | head -1)
+[[ $(echo "$room_ids" | wc -l) -eq 100 && $(echo "$room_ids" | tail -1) -eq $((first_room + 99)) ]] ||
+  { echo "bench.sh: expected 100 consecutive room ids, got: $room_ids" >&2; exit 1; }
+rooms() { echo "$((first_room + $1 - 1))-$((first_room + $2 - 1))"; }
+
+start_server() {
+  taskset -c "$server_cpu" "$server_bin" --database "$work/bench.sqlite3" --log-level warn \
+    --threads 1 --commands-per-second 1000000000 --command-burst 1000000000 \
+    --listen "127.0.0.1:$port" runserver >"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench.sh: whisper-server did not come up; its log:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+}
+
+bench() {
+  taskset -c "$bench_cpu" "$bench_bin" --port "$port" --cookies "$work/cookies.txt" \
+    --server-pid "$server_pid" "$@"
+}
+
+run_workload() {
+  local name=$1 run=$2 out=$work/$1.$2.json
+  case $name in
+    selftest)  # the bench's own ceiling: no server, blaster and receiver on two cores
+      "$bench_bin" selftest -c 4 --warmup 1 -d "$duration" --json-out "$out" | grep -v '^{' 
+      return ;;
+  esac
+  start_server
+  case $name in
+    w1_window1) bench fanout -c 1000 --room-ids "$(rooms 1 10)" -s 10 -w 1 --warmup 2 \
+                  -d "$duration" --json-out "$out" ;;
+    w1_window16) bench fanout -c 1000 --room-ids "$(rooms 1 10)" -s 10 -w 16 --warmup 2 \
+                  -d "$duration" --json-out "$out" ;;
+    # 4 senders, 50 msgs/s between them (12.5 each): ~100k deliveries/s, as the peers ran.
+    w2) bench fanout -c 2000 --room-ids "$(rooms 1 1)" -s 4 --rate 12.5 --warmup 2 \
+          -d "$duration" --json-out "$out" ;;
+    w3) bench idle -c 10000 --room-ids "$(rooms 1 100)" -d 5 --json-out "$out" ;;
+    w4) bench connect --room-ids "$(rooms 1 1)" --concurrency 64 --warmup 2 -d "$duration" \
+          --json-out "$out" ;;
+    *) echo "bench.sh: unknown workload $name" >&2; exit 1 ;;
+  esac | grep -v '^{' || true
+  stop_server
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "kernel $(uname -r); server on cpu $server_cpu, bench on cpu $bench_cpu; $runs runs x ${duration}s"
+for name in $workloads; do
+  for run in $(seq 1 "$runs"); do
+    echo "== $name run $run"
+    run_workload "$name" "$run" || echo "bench.sh: $name run $run failed"
+  done
+done
+
+# Medians of the headline figure of each workload, and every run's JSON, in one file.
+/usr/bin/python3 - "$work" "$results" "$runs" $workloads <<'PY'
+import json, os, statistics, sys, datetime, platform
+work, results, runs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+headline = {
+    "selftest": ("frames/s received", lambda r: r["frames_per_s"]),
+    "w1_window1": ("deliveries/s", lambda r: r["deliveries_per_s"]),
+    "w1_window16": ("deliveries/s", lambda r: r["deliveries_per_s"]),
+    "w2": ("p99 latency ms", lambda r: r["latency"]["p99_us"] / 1000),
+    "w3": ("server KiB/connection", lambda r: r["kib_per_connection"]),
+    "w4": ("cycles/s", lambda r: r["cycles_per_s"]),
+}
+extra = {
+    "w1_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
+    "w1_window16": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
+    "w2": lambda r: "%.0f deliveries/s, lost %d" % (r["deliveries_per_s"], r["lost"]),
+    "w4": lambda r: "cycle p99 %.2f ms, failed %d" % (r["cycle"]["p99_us"] / 1000, r["failed"]),
+}
+out = {"date": datetime.datetime.utcnow().isoformat() + "Z", "host": platform.node(),
+       "cpus": os.cpu_count(), "workloads": {}}
+print("\n%-12s %-22s %14s  %-5s %s" % ("workload", "figure", "median", "ok", "runs / notes"))
+for name in names:
+    rows = []
+    for run in range(1, runs + 1):
+        path = os.path.join(work, "%s.%d.json" % (name, run))
+        if os.path.exists(path):
+            with open(path) as f:
+                rows.append(json.load(f))
+    label, pick = headline[name]
+    values = [pick(r) for r in rows if r.get("ok") is not None and "error" not in r]
+    median = statistics.median(values) if values else None
+    ok = bool(rows) and all(r.get("ok") for r in rows)
+    out["workloads"][name] = {"figure": label, "median": median, "values": values,
+                              "all_ok": ok, "runs": rows}
+    notes = ", ".join("%.4g" % v for v in values)
+    if rows and name in extra and values:
+        notes += "; " + "; ".join(extra[name](r) for r in rows if "error" not in r)
+    print("%-12s %-22s %14s  %-5s %s" % (name, label,
+          "-" if median is None else "%.4g" % median, "yes" if ok else "NO", notes))
+with open(results, "w") as f:
+    json.dump(out, f, indent=2)
+print("\nresults: " + results)
+PY
