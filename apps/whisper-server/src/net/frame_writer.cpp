@@ -1,0 +1,50 @@
+#include "frame_writer.hpp"
+
+#include "utf8.hpp"
+
+namespace whisper_server::net {
+
+frame_header make_frame_header(std::uint8_t op, std::uint64_t payload_size) {
+  frame_header h;
+  h.bytes[0] = static_cast<std::uint8_t>(0x80 | (op & 0x0F));
+  if (payload_size < 126) {
+    h.bytes[1] = static_cast<std::uint8_t>(payload_size);
+    h.size = 2;
+  } else if (payload_size <= 0xFFFF) {
+    h.bytes[1] = 126;
+    h.bytes[2] = static_cast<std::uint8_t>(payload_size >> 8);
+    h.bytes[3] = static_cast<std::uint8_t>(payload_size);
+    h.size = 4;
+  } else {
+    h.bytes[1] = 127;
+    for (int i = 0; i < 8; ++i) {
+      h.bytes[static_cast<std::size_t>(2 + i)] =
+          static_cast<std::uint8_t>(payload_size >> (56 - 8 * i));
+    }
+    h.size = 10;
+  }
+  return h;
+}
+
+std::string encode_frame(std::uint8_t op, std::string_view payload) {
+  std::string out(make_frame_header(op, payload.size()).view());
+  out.append(payload);
+  return out;
+}
+
+std::string close_payload(int code, std::string_view reason) {
+  constexpr std::size_t max_reason = 125 - 2;
+  if (reason.size() > max_reason) {
+    reason = reason.substr(0, max_reason);
+    // Drop a character cut in half (at most 3 trailing bytes).
+    while (!reason.empty() && !valid_utf8(reason)) reason.remove_suffix(1);
+  }
+  std::string out;
+  out.reserve(2 + reason.size());
+  out.push_back(static_cast<char>((code >> 8) & 0xFF));
+  out.push_back(static_cast<char>(code & 0xFF));
+  out.append(reason);
+  return out;
+}
+
+}  // namespace whisper_server::net

@@ -1,0 +1,66 @@
+// One TCP connection while it speaks HTTP/1.1: reads requests with websocketpp's
+// incremental parser (used as a library only), answers them through the app's
+// http_handler, and turns into a ws_connection on a valid, authorised upgrade, after
+// which this object and its parser are freed.
+#pragma once
+
+#include <asio/ip/tcp.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http.hpp"
+#include "worker.hpp"
+
+namespace websocketpp::http::parser {
+class request;
+}
+
+namespace whisper_server::net {
+
+/// An HTTP connection living on one worker thread.
+///
+/// Thread safety: io thread only; the responder it hands to the handler may be called
+/// from any thread (it posts back here, and drops the answer if the session is gone).
+class http_session final : public session, public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(worker& owner, asio::ip::tcp::socket socket, std::string remote_address);
+  ~http_session() override;
+
+  void start();
+  /// Writes a response to the request being served (io thread; from the responder).
+  void respond(http_response response);
+
+  // session
+  void tick(steady_time now) override;
+  void shutdown() override;
+  void abort() override;
+
+ private:
+  void wait_readable();
+  void on_readable(const asio::error_code& ec);
+  void feed(std::string_view bytes);
+  void dispatch();
+  void call_handler(http_request&& request);
+  void upgrade(http_request&& request);
+  void refuse(int status, std::string_view text, std::string_view log_reason);
+  void refuse_with(http_response response, std::string_view log_reason);
+  void write(std::string text);
+  void on_written();
+  void finish();
+
+  worker& owner_;
+  asio::ip::tcp::socket socket_;
+  std::string remote_;
+  std::unique_ptr<websocketpp::http::parser::request> parser_;
+  std::size_t request_bytes_ = 0;  // fed to the parser for the current request
+  std::string leftover_;           // bytes after the current request
+  std::string out_;                // the response being written
+  steady_time last_activity_{};
+  bool serving_ = false;  // a request is with the handler or being answered
+  bool keep_alive_ = true;
+  bool head_request_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace whisper_server::net

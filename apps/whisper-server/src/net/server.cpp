@@ -1,0 +1,180 @@
+#include "server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <cerrno>
+#include <thread>
+
+#include "http_session.hpp"
+#include "worker.hpp"
+
+namespace whisper_server::net {
+
+struct server::impl {
+  impl(server_options options, whisper::chat& hub, whisper::authenticator authenticate,
+       http_handler http)
+      : context{std::move(options), hub, std::move(authenticate), std::move(http), {}, {}, {}} {}
+
+  server_context context;
+  std::vector<std::unique_ptr<worker>> workers;  // workers[0] also runs the acceptor
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
+  std::unique_ptr<asio::steady_timer> retry_timer;  // accept retry after EMFILE and such
+  std::unique_ptr<asio::steady_timer> stop_timer;   // polls for the end of the grace
+  std::size_t next_worker = 0;
+  std::uint16_t port = 0;
+  std::atomic<bool> stop_requested{false};
+
+  void accept();
+  void poll_stop(std::chrono::steady_clock::time_point deadline);
+};
+
+namespace {
+
+std::string bind_message(const std::string& where, const std::string& address,
+                         const std::system_error& e) {
+  if (e.code().value() == EADDRINUSE) {
+    return where + " is already in use: stop the other server or choose another port with --port";
+  }
+  if (e.code().value() == EACCES) {
+    return where +
+           " needs privileges to listen on (ports below 1024): choose another port with --port";
+  }
+  if (e.code().value() == EADDRNOTAVAIL) {
+    return address + " is not an address of this machine: choose another with --address";
+  }
+  return "cannot listen on " + where + ": " + e.code().message();
+}
+
+}  // namespace
+
+void server::impl::accept() {
+  // Round-robin: the socket is accepted straight onto the next worker's io_context.
+  worker& target = *workers[next_worker];
+  next_worker = (next_worker + 1) % workers.size();
+  acceptor->async_accept(
+      target.io(), [this, &target](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+        if (ec) {
+          // Out of descriptors or memory: wait a little instead of spinning on the error.
+          spdlog::warn("accept failed: {}", ec.message());
+          retry_timer->expires_after(std::chrono::milliseconds(100));
+          retry_timer->async_wait([this](const asio::error_code& timer_ec) {
+            if (!timer_ec && acceptor->is_open()) accept();
+          });
+          return;
+        }
+        asio::post(target.io(), [&target, socket = std::move(socket)]() mutable {
+          asio::error_code remote_ec;
+          const auto peer = socket.remote_endpoint(remote_ec);
+          if (remote_ec) return;  // already gone
+          auto session =
+              std::make_shared<http_session>(target, std::move(socket), peer.address().to_string());
+          session->start();
+        });
+        accept();
+      });
+}
+
+void server::impl::poll_stop(std::chrono::steady_clock::time_point deadline) {
+  if (context.live_sessions.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    for (auto& w : workers) w->stop();
+    return;
+  }
+  stop_timer->expires_after(std::chrono::milliseconds(10));
+  stop_timer->async_wait([this, deadline](const asio::error_code& ec) {
+    if (!ec) poll_stop(deadline);
+  });
+}
+
+server::server(server_options options, whisper::chat& hub, whisper::authenticator authenticate,
+               http_handler http)
+    : impl_(std::make_unique<impl>(std::move(options), hub, std::move(authenticate),
+                                   std::move(http))) {
+  unsigned threads = impl_->context.options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) {
+    impl_->workers.push_back(std::make_unique<worker>(impl_->context));
+  }
+  impl_->retry_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->io());
+  impl_->stop_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->io());
+}
+
+server::~server() {
+  // Timers and the acceptor belong to workers[0]'s io_context: go before it.
+  impl_->stop_timer.reset();
+  impl_->retry_timer.reset();
+  impl_->acceptor.reset();
+}
+
+void server::listen() {
+  const auto& options = impl_->context.options;
+  const std::string where = options.address + ":" + std::to_string(options.port);
+  try {
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
+    auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(impl_->workers[0]->io());
+    acceptor->open(endpoint.protocol());
+    // Restarts must not wait out TIME_WAIT; this does not let two servers share a port.
+    acceptor->set_option(asio::socket_base::reuse_address(true));
+    acceptor->bind(endpoint);
+    acceptor->listen(asio::socket_base::max_listen_connections);
+    impl_->port = acceptor->local_endpoint().port();
+    impl_->acceptor = std::move(acceptor);
+  } catch (const std::system_error& e) {
+    throw bind_error(bind_message(where, options.address, e));
+  }
+  spdlog::info("listening on {}:{} with {} io threads", options.address, impl_->port,
+               impl_->workers.size());
+  impl_->accept();
+}
+
+std::uint16_t server::port() const {
+  return impl_->port;
+}
+
+void server::run() {
+  auto run_worker = [](worker& w) {
+    w.start_sweep();
+    // A handler's exception must not take the whole server down with it.
+    for (;;) {
+      try {
+        w.io().run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("io thread: unexpected exception: {}", e.what());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
+    threads.emplace_back(run_worker, std::ref(*impl_->workers[i]));
+  }
+  run_worker(*impl_->workers[0]);
+  for (auto& t : threads) t.join();
+  // Whoever did not finish within the grace ends now (their consumers still see on_close).
+  for (auto& w : impl_->workers) w->abort_all();
+}
+
+void server::stop(std::chrono::milliseconds grace) {
+  if (impl_->stop_requested.exchange(true)) return;
+  impl_->context.stopping = true;
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  impl* self = impl_.get();
+  asio::post(impl_->workers[0]->io(), [self] {
+    asio::error_code ec;
+    if (self->acceptor) self->acceptor->close(ec);
+    self->retry_timer->cancel();
+  });
+  for (auto& w : impl_->workers) {
+    asio::post(w->io(), [target = w.get()] { target->shutdown_all(); });
+  }
+  asio::post(impl_->workers[0]->io(), [self, deadline] { self->poll_stop(deadline); });
+}
+
+const server_stats& server::stats() const {
+  return impl_->context.stats;
+}
+
+}  // namespace whisper_server::net

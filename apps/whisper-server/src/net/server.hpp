@@ -1,0 +1,85 @@
+// whisper-server's network transport: an HTTP/1.1 + WebSocket server on standalone Asio.
+//
+// Threading (for docs/architecture.md): one io_context per io thread, and ONE acceptor
+// (on the first io_context) that accepts each new socket directly onto the next
+// io_context round-robin (asio's async_accept(other_io_context, ...)). Every connection
+// then lives its whole life on that one thread, so its own I/O needs no strand or lock.
+// Why not one SO_REUSEPORT acceptor per thread: with SO_REUSEPORT a second server
+// started by mistake on the same port would silently share the port instead of failing
+// with "already in use", and the kernel's hash spreads a few connections unevenly;
+// accepts are rare next to chat frames, so the one extra cross-thread hop is cheap.
+//
+// After the 101 the socket is ours: websocketpp is used only as a library (its HTTP
+// request parser and the Sec-WebSocket-Accept hash), and RFC 6455 framing is done by
+// frame_parser / frame_writer with exactly one writer per connection (the one ordered,
+// bounded whisper::outbound_queue carries data frames, pongs and the close frame).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "http.hpp"
+#include "whisper/auth.hpp"
+#include "whisper/chat.hpp"
+#include "whisper/limits.hpp"
+
+namespace whisper_server::net {
+
+/// How and where the server listens. Plain value type.
+struct server_options {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8000;  // 0: pick a free port (tests)
+  unsigned threads = 0;       // 0: std::thread::hardware_concurrency()
+  std::string websocket_path = "/chat/stream/";
+  std::vector<std::string> allowed_hosts;  // Origin check; empty: the request's Host
+  whisper::limits limits;  // max_frame_bytes, outbound_queue_*, handshake_timeout, idle_timeout
+  std::size_t max_request_bytes = 64 * 1024;  // HTTP head + body
+};
+
+/// Counters, updated with relaxed atomics; read at any time (metrics).
+struct server_stats {
+  std::atomic<std::uint64_t> http_requests{0}, upgrades{0}, refused_auth{0}, refused_origin{0},
+      refused_other{0}, open_websockets{0}, closed_too_big{0}, closed_protocol{0}, closed_slow{0};
+};
+
+/// listen() could not bind; the message is one sentence an operator can act on.
+class bind_error : public std::runtime_error {
+ public:
+  using runtime_error::runtime_error;
+};
+
+/// The HTTP + WebSocket server.
+///
+/// Thread safety: construct, listen() and port() from one thread before run(); run()
+/// blocks the calling thread (it is one of the io threads). stop() and stats() may be
+/// called from any thread at any time, also from handlers.
+class server {
+ public:
+  server(server_options options, whisper::chat& hub, whisper::authenticator authenticate,
+         http_handler http);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds now; throws bind_error.
+  void listen();
+  /// The bound port (after listen()).
+  std::uint16_t port() const;
+  /// Runs the io threads; blocks until stop() finished.
+  void run();
+  /// Thread-safe, idempotent: stop accepting, close 1001 to every websocket, wait for
+  /// them up to grace, then end run().
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
+  const server_stats& stats() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace whisper_server::net

@@ -1,0 +1,73 @@
+#include "worker.hpp"
+
+#include <array>
+#include <vector>
+
+namespace whisper_server::net {
+
+namespace {
+// Timeouts are whole seconds; a quarter second is precise enough and cheap when idle.
+constexpr std::chrono::milliseconds sweep_interval{250};
+}  // namespace
+
+worker::worker(server_context& context)
+    : context_(context),
+      io_(std::make_shared<asio::io_context>(1)),
+      guard_(asio::make_work_guard(*io_)),
+      sweep_timer_(*io_),
+      now_(std::chrono::steady_clock::now()) {}
+
+worker::~worker() {
+  // Sessions own sockets of this io_context: end them while it is still alive.
+  sessions_.clear();
+}
+
+void worker::add(std::shared_ptr<session> s) {
+  session* key = s.get();
+  sessions_.emplace(key, std::move(s));
+  context_.live_sessions.fetch_add(1, std::memory_order_relaxed);
+}
+
+void worker::remove(session* s) {
+  if (sessions_.erase(s) > 0) context_.live_sessions.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void worker::start_sweep() {
+  sweep();
+}
+
+void worker::sweep() {
+  now_ = std::chrono::steady_clock::now();
+  // Snapshot: a tick may end its session, which removes it from the map.
+  std::vector<std::shared_ptr<session>> snapshot;
+  snapshot.reserve(sessions_.size());
+  for (const auto& entry : sessions_) snapshot.push_back(entry.second);
+  for (const auto& s : snapshot) s->tick(now_);
+  sweep_timer_.expires_after(sweep_interval);
+  sweep_timer_.async_wait([this](const asio::error_code& ec) {
+    if (!ec) sweep();
+  });
+}
+
+void worker::shutdown_all() {
+  std::vector<std::shared_ptr<session>> snapshot;
+  for (const auto& entry : sessions_) snapshot.push_back(entry.second);
+  for (const auto& s : snapshot) s->shutdown();
+}
+
+void worker::abort_all() {
+  std::vector<std::shared_ptr<session>> snapshot;
+  for (const auto& entry : sessions_) snapshot.push_back(entry.second);
+  for (const auto& s : snapshot) s->abort();  // each removes itself
+}
+
+void worker::stop() {
+  io_->stop();
+}
+
+char* worker::read_buffer() {
+  thread_local std::array<char, read_buffer_size> buffer;
+  return buffer.data();
+}
+
+}  // namespace whisper_server::net

@@ -1,0 +1,91 @@
+// One io thread of the server: its io_context, the registry of the connections that live
+// on it, and a coarse clock swept a few times a second for every timeout of those
+// connections (one timer per thread instead of one per connection: less memory, and no
+// timer re-arming on every inbound frame).
+#pragma once
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+#include "http.hpp"
+#include "server.hpp"
+
+namespace whisper_server::net {
+
+using steady_time = std::chrono::steady_clock::time_point;
+
+/// What every connection of the server shares (read-only after listen(), but stats).
+struct server_context {
+  server_options options;
+  whisper::chat& hub;
+  whisper::authenticator authenticate;
+  http_handler http;
+  server_stats stats;
+  std::atomic<std::size_t> live_sessions{0};  // across all workers; stop() waits for 0
+  std::atomic<bool> stopping{false};
+};
+
+/// A connection as its worker sees it (HTTP session, then WebSocket).
+///
+/// Thread safety: every member is called on the worker's io thread only.
+class session {
+ public:
+  virtual ~session() = default;
+  /// The coarse clock advanced: enforce timeouts.
+  virtual void tick(steady_time now) = 0;
+  /// The server is stopping: close (WebSocket: 1001 to the peer).
+  virtual void shutdown() = 0;
+  /// The io threads are gone: end now, without I/O beyond closing the socket.
+  virtual void abort() = 0;
+};
+
+/// One io thread's context and connections.
+///
+/// Thread safety: io(), context() and stop() from any thread; everything else on the io thread
+/// (or, for abort_all(), after the io thread has ended).
+class worker {
+ public:
+  explicit worker(server_context& context);
+  ~worker();
+  worker(const worker&) = delete;
+  worker& operator=(const worker&) = delete;
+
+  asio::io_context& io() { return *io_; }
+  /// Shared so a deferred HTTP responder can post safely even after the server is gone.
+  const std::shared_ptr<asio::io_context>& io_ptr() const { return io_; }
+  server_context& context() { return context_; }
+  /// The coarse clock (advanced by the sweep, at most a sweep interval old).
+  steady_time now() const { return now_; }
+
+  void add(std::shared_ptr<session> s);
+  void remove(session* s);
+  /// Starts the periodic sweep (call once, before run()).
+  void start_sweep();
+  void shutdown_all();
+  void abort_all();
+  /// Ends run(): stops the io_context. Any thread.
+  void stop();
+
+  /// The thread's shared receive buffer: connections read into it and parse at once, so
+  /// an idle connection holds no read buffer of its own.
+  static char* read_buffer();
+  static constexpr std::size_t read_buffer_size = 16 * 1024;
+
+ private:
+  void sweep();
+
+  server_context& context_;
+  std::shared_ptr<asio::io_context> io_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  asio::steady_timer sweep_timer_;
+  steady_time now_;
+  std::unordered_map<session*, std::shared_ptr<session>> sessions_;
+};
+
+}  // namespace whisper_server::net

@@ -1,0 +1,98 @@
+// One WebSocket client after the 101: whisper::connection for the core, our own RFC 6455
+// framing on the raw socket, and exactly one writer (every frame, pong and the close go
+// through the one ordered, bounded outbound_queue and leave in gathered sendmsg calls).
+#pragma once
+
+#include <asio/ip/tcp.hpp>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frame_parser.hpp"
+#include "frame_writer.hpp"
+#include "whisper/connection.hpp"
+#include "whisper/consumer.hpp"
+#include "whisper/outbound_queue.hpp"
+#include "whisper/user.hpp"
+#include "worker.hpp"
+
+namespace whisper_server::net {
+
+/// A WebSocket connection living on one worker thread.
+///
+/// Thread safety: send() and close() from any thread (they only queue and post);
+/// everything else runs on the worker's io thread.
+class ws_connection final : public whisper::connection,
+                            public session,
+                            public std::enable_shared_from_this<ws_connection> {
+ public:
+  ws_connection(worker& owner, asio::ip::tcp::socket socket, whisper::user who,
+                std::string remote_address);
+  ~ws_connection() override;
+
+  /// Queues the 101 answer (first, through the one writer), hands the connection to the
+  /// hub, then parses `early_bytes` (frames sent right behind the upgrade request).
+  void start(std::string_view handshake_response, std::string_view early_bytes);
+
+  // whisper::connection
+  whisper::send_result send(whisper::frame_ptr frame) override;
+  void close(int code, std::string_view reason) override;
+
+  // session
+  void tick(steady_time now) override;
+  void shutdown() override;
+  void abort() override;
+
+ private:
+  // One queued item being written: its header is computed once, the payload is shared.
+  struct out_frame {
+    whisper::frame_ptr payload;
+    frame_header header;
+    std::uint8_t kind = 0;
+    std::size_t size() const { return header.size + (payload ? payload->size() : 0); }
+  };
+
+  void wait_readable();
+  void on_readable(const asio::error_code& ec);
+  void handle_bytes(std::string_view bytes);
+  void handle_event(frame_event& event);
+  void queue_control(std::uint8_t kind, std::string payload);
+  void queue_close(std::string payload, int code);
+  void close_frame_sent();
+  void post_flush();
+  void flush();
+  bool take_queued();
+  bool write_some();
+  void finish(int code);
+
+  worker& owner_;
+  asio::ip::tcp::socket socket_;
+  whisper::user user_;  // handed to the hub in start()
+  std::string remote_;
+  std::shared_ptr<whisper::consumer> consumer_;
+  whisper::outbound_queue queue_;
+  frame_parser parser_;
+
+  // Writer state (io thread): frames taken from the queue, the first not yet fully
+  // written at pending_index_, of which written_ bytes are already out.
+  std::vector<out_frame> pending_;
+  std::size_t pending_index_ = 0;
+  std::size_t written_ = 0;
+  bool waiting_writable_ = false;
+  bool close_taken_ = false;  // a close frame left the queue: drop whatever follows it
+
+  std::atomic<bool> close_queued_{false};
+  std::atomic<int> close_code_{0};  // of the closing handshake (for the log line)
+  std::atomic<bool> slow_counted_{false};
+  bool close_sent_ = false;      // our close frame is on the wire
+  bool close_received_ = false;  // the peer's close frame arrived
+  bool finished_ = false;
+  bool ping_outstanding_ = false;
+  steady_time ping_sent_{};
+  steady_time last_inbound_{};
+  steady_time close_deadline_ = steady_time::max();
+};
+
+}  // namespace whisper_server::net
