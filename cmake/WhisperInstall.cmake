@@ -9,6 +9,8 @@ install(FILES ${PROJECT_BINARY_DIR}/libwhisper/generated/whisper/version.hpp
 
 set(_whisper_targets whisper whisper_shared)
 if(TARGET whisper_redis)
+  # Embedders link whisper::redis, as inside this build.
+  set_target_properties(whisper_redis PROPERTIES EXPORT_NAME redis)
   list(APPEND _whisper_targets whisper_redis)
 endif()
 install(TARGETS ${_whisper_targets} EXPORT whisperTargets

@@ -20,6 +20,13 @@ struct limits {
   std::size_t max_json_depth = 8;
   /// Rooms one connection may be in at once (ROOM_ACCESS_DENIED past it... see consumer).
   std::size_t max_rooms_per_connection = 100;
+  /// Open WebSocket connections one user may hold at once (tabs, devices); further
+  /// upgrades are refused with HTTP 429. 0: no limit.
+  std::size_t max_connections_per_user = 64;
+  /// Open connections (HTTP and WebSocket) from one IP address; further ones are refused
+  /// (HTTP 429, or closed before the request when over). Bounds what one host can hold
+  /// open. 0: no limit. Load tests from one machine raise it.
+  std::size_t max_connections_per_ip = 1024;
   /// Token bucket for commands: steady rate and burst. RATE_LIMITED when empty.
   double commands_per_second = 20.0;
   double command_burst = 40.0;
