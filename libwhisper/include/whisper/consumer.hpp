@@ -3,6 +3,7 @@
 // command dispatcher and the channel layer.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -68,6 +69,11 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   /// Replies with the room's presence list (same access rule as join).
   void list_users(room_id room);
 
+  /// Drops a room from this consumer without a reply: leaves its group and marks
+  /// presence; with `notify`, tells the remaining members (LEAVE). No-op if not joined.
+  /// Used by leave() and by the room.deleted event handler.
+  void forget_room(room_id room, bool notify);
+
   bool joined(room_id room) const;
   std::vector<room_id> rooms() const;
 
@@ -79,16 +85,18 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
 
  private:
   bool take_token();
-  void forget_room(room_id room, bool notify);
 
   chat& hub_;
   std::shared_ptr<connection> conn_;
   whisper::user user_;
   std::string channel_name_;
 
-  mutable std::mutex mutex_;  // guards rooms_ and closed_ (deliver() may run anywhere)
+  mutable std::mutex mutex_;  // guards rooms_ (deliver() may run anywhere)
   std::set<room_id> rooms_;
-  bool closed_ = false;
+  // Set once by on_close(); read without the lock on every delivery (the hot path).
+  std::atomic<bool> closed_{false};
+  // Set by the first send that overflowed, so the slow client is closed only once.
+  std::atomic<bool> overflowed_{false};
 
   // Rate limiting: touched only from on_text(), which the transport serialises.
   double tokens_ = 0;

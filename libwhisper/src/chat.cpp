@@ -1,0 +1,120 @@
+// The chat hub: configuration, the built-in event handlers, and the server-side API
+// (publish, delete a room, disconnect a user).
+#include "whisper/chat.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+namespace whisper {
+
+namespace json = boost::json;
+
+namespace {
+
+// chat.*: the event arrives with its frame encoded once; pass the shared bytes on.
+void send_wire(consumer& self, const event& e) {
+  self.send(e.wire);
+}
+
+// room.deleted: tell the member, then drop the room (no LEAVE: the room is gone).
+void room_deleted(consumer& self, const event& e) {
+  self.forget_room(e.room, false);
+  self.send(e.wire);
+}
+
+// user.disconnect: close with the code and reason carried in data.
+void user_disconnect(consumer& self, const event& e) {
+  int code = close_code::policy_violation;
+  std::string reason = "account disabled";
+  json::error_code ec;
+  json::value data = json::parse(e.data, ec);
+  if (!ec && data.is_object()) {
+    const json::object& o = data.get_object();
+    if (const json::value* c = o.if_contains("code"); c && c->is_int64()) {
+      code = static_cast<int>(c->get_int64());
+    }
+    if (const json::value* r = o.if_contains("reason"); r && r->is_string()) {
+      reason = std::string(r->get_string());
+    }
+  }
+  self.close(code, reason);
+}
+
+}  // namespace
+
+chat::chat(channel_layer& layer, room_directory& rooms, whisper::presence& presence,
+           chat_options options)
+    : layer_(layer),
+      rooms_(rooms),
+      presence_(presence),
+      options_(std::move(options)),
+      policy_(staff_only_policy()) {
+  event_handlers_.emplace(std::string(event_type::chat_message), send_wire);
+  event_handlers_.emplace(std::string(event_type::chat_join), send_wire);
+  event_handlers_.emplace(std::string(event_type::chat_leave), send_wire);
+  event_handlers_.emplace(std::string(event_type::room_deleted), room_deleted);
+  event_handlers_.emplace(std::string(event_type::user_disconnect), user_disconnect);
+}
+
+chat::~chat() = default;
+
+void chat::set_room_policy(room_policy policy) {
+  // An empty callback would throw on every join: it restores the default instead.
+  policy_ = policy ? std::move(policy) : staff_only_policy();
+}
+
+void chat::on_event(std::string type, event_handler handler) {
+  if (handler) {
+    event_handlers_[std::move(type)] = std::move(handler);
+  } else {
+    event_handlers_.erase(type);
+  }
+}
+
+std::shared_ptr<consumer> chat::connect(std::shared_ptr<connection> conn, user who) {
+  auto made = std::make_shared<consumer>(*this, std::move(conn), std::move(who));
+  made->attach();
+  stats_.connections_opened.fetch_add(1, std::memory_order_relaxed);
+  return made;
+}
+
+bool chat::publish(room_id room, msg_type kind, std::string username, std::string message) {
+  // Only messages and notices: ENTER/LEAVE/INTERNAL frames are the core's to send.
+  if (static_cast<int>(kind) < 0 || static_cast<int>(kind) > static_cast<int>(msg_type::muted)) {
+    return false;
+  }
+  if (!rooms_.find(room)) return false;
+  layer_.group_send(group_name(room),
+                    make_message_event(room, kind, std::move(username), std::move(message)));
+  return true;
+}
+
+void chat::delete_room(room_id room) {
+  layer_.group_send(group_name(room), make_room_deleted_event(room));
+  presence_.clear(room);
+}
+
+void chat::disconnect_user(user_id id, int code, std::string reason) {
+  layer_.group_send(user_group_name(id), make_user_disconnect_event(code, reason));
+}
+
+std::uint64_t chat::open_connections() const {
+  const auto closed = stats_.connections_closed.load(std::memory_order_relaxed);
+  const auto opened = stats_.connections_opened.load(std::memory_order_relaxed);
+  return opened >= closed ? opened - closed : 0;
+}
+
+const event_handler* chat::handler_for(std::string_view type) const {
+  auto it = event_handlers_.find(type);
+  return it == event_handlers_.end() ? nullptr : &it->second;
+}
+
+std::chrono::steady_clock::time_point chat::steady_now() const {
+  return options_.steady_now ? options_.steady_now() : std::chrono::steady_clock::now();
+}
+
+std::string user_group_name(user_id id) {
+  return "user-" + std::to_string(id);
+}
+
+}  // namespace whisper

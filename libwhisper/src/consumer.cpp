@@ -1,0 +1,129 @@
+// A consumer's life: attaching to the channel layer, inbound frames (rate limited, then
+// dispatched), outbound frames (with the slow-client rule), events, and the close.
+#include "whisper/consumer.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include "whisper/chat.hpp"
+#include "whisper/protocol.hpp"
+
+namespace whisper {
+
+consumer::consumer(chat& hub, std::shared_ptr<connection> conn, whisper::user who)
+    : hub_(hub), conn_(std::move(conn)), user_(std::move(who)) {
+  // A new connection starts with a full bucket (the burst).
+  tokens_ = hub_.options().limits.command_burst;
+  refilled_ = hub_.steady_now();
+}
+
+consumer::~consumer() = default;
+
+void consumer::attach() {
+  channel_name_ = hub_.layer().add_channel(shared_from_this());
+  // Every connection of a user shares a group, so the user can be disconnected anywhere.
+  hub_.layer().group_add(user_group_name(user_.id), channel_name_);
+}
+
+void consumer::on_text(std::string_view frame) {
+  if (closed_.load(std::memory_order_acquire)) return;
+  chat_stats& stats = hub_.stats();
+  stats.frames_in.fetch_add(1, std::memory_order_relaxed);
+  const limits& lim = hub_.options().limits;
+  if (frame.size() > lim.max_frame_bytes) {
+    // Transports enforce this before reading the frame; this guards embedders that do not.
+    close(close_code::message_too_big, "frame too large");
+    return;
+  }
+  if (!take_token()) {
+    stats.rate_limited.fetch_add(1, std::memory_order_relaxed);
+    send_error(error_code::rate_limited);
+    if (++strikes_ >= lim.rate_limit_strikes) close(close_code::policy_violation, "rate limit");
+    return;  // the refused frame is not processed
+  }
+  strikes_ = 0;
+  try {
+    hub_.commands().dispatch(*this, frame, lim);
+  } catch (const std::exception&) {
+    // Nothing a client sends may throw into the transport (e.g. bad_alloc while decoding).
+    send_error(error_code::bad_request);
+  }
+}
+
+bool consumer::take_token() {
+  const limits& lim = hub_.options().limits;
+  if (lim.commands_per_second <= 0) return true;  // rate limiting switched off
+  const auto now = hub_.steady_now();
+  const double elapsed = std::chrono::duration<double>(now - refilled_).count();
+  refilled_ = now;
+  if (elapsed > 0)
+    tokens_ = std::min(lim.command_burst, tokens_ + elapsed * lim.commands_per_second);
+  if (tokens_ < 1.0) return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
+void consumer::on_close() {
+  // remove_channel() below drops the layer's reference: stay alive until we return even
+  // if the transport held this consumer only weakly.
+  const std::shared_ptr<consumer> keep_alive = weak_from_this().lock();
+  std::set<room_id> joined_rooms;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_.exchange(true, std::memory_order_acq_rel)) return;  // idempotent
+    joined_rooms.swap(rooms_);
+  }
+  const bool notify = hub_.options().enter_leave_notices;
+  for (room_id room : joined_rooms) {
+    hub_.layer().group_discard(group_name(room), channel_name_);
+    hub_.presence().left(room, user_);
+    hub_.stats().leaves.fetch_add(1, std::memory_order_relaxed);
+    if (notify) hub_.layer().group_send(group_name(room), make_leave_event(room, user_.username));
+  }
+  // Last: the layer holds this consumer alive until here.
+  hub_.layer().remove_channel(channel_name_);
+  hub_.stats().connections_closed.fetch_add(1, std::memory_order_relaxed);
+}
+
+void consumer::send(const frame_ptr& frame) {
+  if (!frame) return;
+  switch (conn_->send(frame)) {
+    case send_result::queued:
+      hub_.stats().deliveries.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case send_result::overflow:
+      // The client cannot keep up: drop it rather than let its backlog grow.
+      if (!overflowed_.exchange(true, std::memory_order_acq_rel)) {
+        hub_.stats().slow_disconnects.fetch_add(1, std::memory_order_relaxed);
+        conn_->close(close_code::try_again_later, "client too slow");
+      }
+      break;
+    case send_result::closed:
+      break;
+  }
+}
+
+void consumer::send_error(error_code code, std::optional<room_id> room, std::string_view message) {
+  hub_.stats().errors_sent.fetch_add(1, std::memory_order_relaxed);
+  send(encode_error(code, room, message));
+}
+
+void consumer::close(int code, std::string_view reason) {
+  conn_->close(code, reason);
+}
+
+void consumer::deliver(const event_ptr& e) {
+  // Deliveries racing with or after the close are dropped.
+  if (!e || closed_.load(std::memory_order_acquire)) return;
+  try {
+    if (const event_handler* handler = hub_.handler_for(e->type)) {
+      (*handler)(*this, *e);
+    } else if (e->wire) {
+      send(e->wire);  // an unknown type that brings its own frame is passed through
+    }
+  } catch (const std::exception&) {
+    // An embedder's handler failed: the channel layer must not see it. Drop the event.
+  }
+}
+
+}  // namespace whisper

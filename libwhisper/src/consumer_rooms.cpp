@@ -1,0 +1,134 @@
+// The room commands of a consumer (the original's join_room, leave_room, send_room) and
+// the presence list.
+#include <string>
+
+#include "whisper/chat.hpp"
+#include "whisper/consumer.hpp"
+#include "whisper/protocol.hpp"
+
+namespace whisper {
+
+void consumer::join(room_id room) {
+  const std::optional<whisper::room> found = hub_.rooms().find(room);
+  if (!found) {
+    send_error(error_code::room_invalid, room);
+    return;
+  }
+  if (auto refused = hub_.policy()(user_, *found)) {
+    send_error(*refused, room);
+    return;
+  }
+  // Decide under the lock, answer outside it: no lock is held while calling the transport.
+  bool already_in = false;
+  bool too_many = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    already_in = rooms_.count(room) != 0;
+    too_many = !already_in && rooms_.size() >= hub_.options().limits.max_rooms_per_connection;
+  }
+  if (too_many) {
+    send_error(error_code::room_access_denied, room, "too many rooms joined");
+    return;
+  }
+  if (already_in) {
+    send(encode_join_reply(room, found->title));  // already in: only repeat the reply
+    return;
+  }
+  const std::string group = group_name(room);
+  // Announce before joining the group, so the joiner does not get its own ENTER.
+  if (hub_.options().enter_leave_notices) {
+    hub_.layer().group_send(group, make_enter_event(room, user_.username));
+  }
+  hub_.layer().group_add(group, channel_name_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    rooms_.insert(room);
+  }
+  hub_.presence().entered(room, user_);
+  // A room deleted while we joined: either its room.deleted event reaches us now that we
+  // are in the group, or this second look sees it gone and we back out.
+  if (!hub_.rooms().find(room)) {
+    bool still_in = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      still_in = rooms_.erase(room) != 0;
+    }
+    hub_.layer().group_discard(group, channel_name_);
+    if (still_in) hub_.presence().left(room, user_);  // else room.deleted already did
+    send_error(error_code::room_invalid, room);
+    return;
+  }
+  hub_.stats().joins.fetch_add(1, std::memory_order_relaxed);
+  send(encode_join_reply(room, found->title));
+}
+
+void consumer::leave(room_id room) {
+  if (!hub_.rooms().find(room)) {
+    send_error(error_code::room_invalid, room);
+    return;
+  }
+  forget_room(room, hub_.options().enter_leave_notices);
+  send(encode_leave_reply(room));
+}
+
+void consumer::forget_room(room_id room, bool notify) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (rooms_.erase(room) == 0) return;
+  }
+  const std::string group = group_name(room);
+  hub_.layer().group_discard(group, channel_name_);
+  hub_.presence().left(room, user_);
+  hub_.stats().leaves.fetch_add(1, std::memory_order_relaxed);
+  // After leaving the group: the notice reaches only those that remain.
+  if (notify) hub_.layer().group_send(group, make_leave_event(room, user_.username));
+}
+
+void consumer::say(room_id room, std::string_view message) {
+  // Membership alone decides (no directory lookup on the hot path): a deleted room is
+  // dropped from every consumer by its room.deleted event.
+  if (!joined(room)) {
+    send_error(error_code::room_access_denied, room, "join the room first");
+    return;
+  }
+  if (message.size() > hub_.options().limits.max_message_bytes) {
+    send_error(error_code::message_too_long, room);
+    return;
+  }
+  hub_.stats().messages_in.fetch_add(1, std::memory_order_relaxed);
+  // One event, its frame encoded once, shared by every member (the sender included).
+  hub_.layer().group_send(
+      group_name(room),
+      make_message_event(room, msg_type::message, user_.username, std::string(message)));
+}
+
+void consumer::list_users(room_id room) {
+  const std::optional<whisper::room> found = hub_.rooms().find(room);
+  if (!found) {
+    send_error(error_code::room_invalid, room);
+    return;
+  }
+  if (auto refused = hub_.policy()(user_, *found)) {
+    send_error(*refused, room);
+    return;
+  }
+  // The presence may answer later on another thread: hold the consumer only weakly.
+  std::weak_ptr<consumer> self = weak_from_this();
+  hub_.presence().list(room, [self, room](std::vector<presence_entry> users) {
+    if (auto me = self.lock()) {
+      if (!me->closed_.load(std::memory_order_acquire)) me->send(encode_room_users(room, users));
+    }
+  });
+}
+
+bool consumer::joined(room_id room) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return rooms_.count(room) != 0;
+}
+
+std::vector<room_id> consumer::rooms() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::vector<room_id>(rooms_.begin(), rooms_.end());
+}
+
+}  // namespace whisper

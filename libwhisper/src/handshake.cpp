@@ -1,0 +1,87 @@
+// Reading a WebSocket upgrade request: headers, cookies and query parameters.
+#include <optional>
+
+#include "detail/ascii.hpp"
+#include "whisper/auth.hpp"
+
+namespace whisper {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded decoding: "%41" -> 'A', '+' -> ' '. A '%' not
+// followed by two hex digits is kept as it is rather than rejecting the whole query.
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string_view> handshake::header(std::string_view name) const {
+  for (const auto& field : headers) {
+    if (detail::iequals(field.first, name)) return std::string_view(field.second);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> handshake::cookie(std::string_view name) const {
+  auto it = cookies.find(name);
+  if (it == cookies.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+std::optional<std::string> handshake::query_param(std::string_view name) const {
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    const std::size_t eq = pair.find('=');
+    std::string_view key = pair.substr(0, eq);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    if (percent_decode(key) == name) return percent_decode(value);
+  }
+  return std::nullopt;
+}
+
+std::map<std::string, std::string, std::less<>> parse_cookies(std::string_view header) {
+  std::map<std::string, std::string, std::less<>> out;
+  while (!header.empty()) {
+    const std::size_t semi = header.find(';');
+    std::string_view pair = detail::trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;  // malformed: no '='
+    std::string_view name = detail::trim(pair.substr(0, eq));
+    std::string_view value = detail::trim(pair.substr(eq + 1));
+    if (name.empty()) continue;
+    // RFC 6265 allows a value in double quotes; the quotes are not part of it.
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    out.emplace(std::string(name), std::string(value));  // emplace: the first one wins
+  }
+  return out;
+}
+
+}  // namespace whisper
