@@ -20,7 +20,7 @@ results=${BENCH_RESULTS:-$build/bench-results.json}
 runs=${BENCH_RUNS:-3}
 duration=${BENCH_DURATION:-10}
 port=${BENCH_PORT:-18080}
-workloads=${BENCH_WORKLOADS:-"selftest w1_window1 w1_window16 w2 w3 w4"}
+workloads=${BENCH_WORKLOADS:-"selftest selftest_w1 w1_window1 w1_window16 w2 w3 w4"}
 server_cpu=0
 bench_cpu=1
 
@@ -92,7 +92,11 @@ run_workload() {
   local name=$1 run=$2 out=$work/$1.$2.json
   case $name in
     selftest)  # the bench's own ceiling: no server, blaster and receiver on two cores
-      "$bench_bin" selftest -c 4 --warmup 1 -d "$duration" --json-out "$out" | grep -v '^{' 
+      "$bench_bin" selftest -c 4 --warmup 1 -d "$duration" --json-out "$out" | grep -v '^{'
+      return ;;
+    selftest_w1)  # the ceiling when every frame needs its own read(), as at window 1
+      "$bench_bin" selftest -c 1000 --blast-frames 1 --warmup 1 -d "$duration" \
+        --json-out "$out" | grep -v '^{'
       return ;;
   esac
   start_server
@@ -114,6 +118,7 @@ run_workload() {
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "kernel $(uname -r); server on cpu $server_cpu, bench on cpu $bench_cpu; $runs runs x ${duration}s"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 for name in $workloads; do
   for run in $(seq 1 "$runs"); do
     echo "== $name run $run"
@@ -127,6 +132,7 @@ import json, os, statistics, sys, datetime, platform
 work, results, runs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 headline = {
     "selftest": ("frames/s received", lambda r: r["frames_per_s"]),
+    "selftest_w1": ("frames/s received", lambda r: r["frames_per_s"]),
     "w1_window1": ("deliveries/s", lambda r: r["deliveries_per_s"]),
     "w1_window16": ("deliveries/s", lambda r: r["deliveries_per_s"]),
     "w2": ("p99 latency ms", lambda r: r["latency"]["p99_us"] / 1000),
@@ -134,14 +140,27 @@ headline = {
     "w4": ("cycles/s", lambda r: r["cycles_per_s"]),
 }
 extra = {
+    "selftest": lambda r: "%.3g frames per receiver CPU-s" % r["frames_per_receiver_cpu_s"],
+    "selftest_w1": lambda r: "%.3g frames per receiver CPU-s" % r["frames_per_receiver_cpu_s"],
     "w1_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w1_window16": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w2": lambda r: "%.0f deliveries/s, lost %d" % (r["deliveries_per_s"], r["lost"]),
     "w4": lambda r: "cycle p99 %.2f ms, failed %d" % (r["cycle"]["p99_us"] / 1000, r["failed"]),
 }
 out = {"date": datetime.datetime.utcnow().isoformat() + "Z", "host": platform.node(),
-       "cpus": os.cpu_count(), "workloads": {}}
-print("\n%-12s %-22s %14s  %-5s %s" % ("workload", "figure", "median", "ok", "runs / notes"))
+       "cpus": os.cpu_count(), "loadavg": open("/proc/loadavg").read().split()[:3],
+       "workloads": {}}
+
+def med(rows, key):
+    values = [r[key] for r in rows if isinstance(r.get(key), (int, float)) and r[key] >= 0]
+    return statistics.median(values) if values else None
+
+def fmt(value, spec="%.4g"):
+    return "-" if value is None else spec % value
+
+print("\n%-12s %-22s %11s %8s %8s %9s %9s  %-3s" % ("workload", "figure", "median",
+      "srv cpu%", "bch cpu%", "srv us/u", "bch us/u", "ok"))
+notes_lines = []
 for name in names:
     rows = []
     for run in range(1, runs + 1):
@@ -150,16 +169,23 @@ for name in names:
             with open(path) as f:
                 rows.append(json.load(f))
     label, pick = headline[name]
-    values = [pick(r) for r in rows if r.get("ok") is not None and "error" not in r]
+    good = [r for r in rows if "error" not in r]
+    values = [pick(r) for r in good]
     median = statistics.median(values) if values else None
     ok = bool(rows) and all(r.get("ok") for r in rows)
+    cpu = {k: med(good, k) for k in ("server_cpu_percent", "bench_cpu_percent",
+                                      "server_cpu_us_per_unit", "bench_cpu_us_per_unit")}
     out["workloads"][name] = {"figure": label, "median": median, "values": values,
-                              "all_ok": ok, "runs": rows}
-    notes = ", ".join("%.4g" % v for v in values)
-    if rows and name in extra and values:
-        notes += "; " + "; ".join(extra[name](r) for r in rows if "error" not in r)
-    print("%-12s %-22s %14s  %-5s %s" % (name, label,
-          "-" if median is None else "%.4g" % median, "yes" if ok else "NO", notes))
+                              "all_ok": ok, "cpu_medians": cpu, "runs": rows}
+    print("%-12s %-22s %11s %8s %8s %9s %9s  %-3s" % (name, label, fmt(median),
+          fmt(cpu["server_cpu_percent"], "%.0f"), fmt(cpu["bench_cpu_percent"], "%.0f"),
+          fmt(cpu["server_cpu_us_per_unit"], "%.3g"), fmt(cpu["bench_cpu_us_per_unit"], "%.3g"),
+          "yes" if ok else "NO"))
+    note = "runs: " + ", ".join("%.4g" % v for v in values)
+    if name in extra and good:
+        note += "; " + "; ".join(extra[name](r) for r in good)
+    notes_lines.append("%-12s %s" % (name, note))
+print("\n" + "\n".join(notes_lines))
 with open(results, "w") as f:
     json.dump(out, f, indent=2)
 print("\nresults: " + results)

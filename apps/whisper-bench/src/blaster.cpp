@@ -1,0 +1,152 @@
+#include "blaster.hpp"
+
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "clock.hpp"
+#include "sockets.hpp"
+
+namespace whisper_bench {
+namespace {
+
+constexpr char kUpgradeReply[] =
+    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+constexpr char kProbeText[] =
+    R"({"msg_type": 0, "room": 1, "username": "blaster", "message": "t=0000000000000000000;c=4000000000;"})";
+constexpr char kJoinReply[] = R"({"join": "1", "title": "selftest"})";
+
+// A server frame (unmasked, FIN, text) for a payload under 126 bytes.
+std::string small_text_frame(std::string_view payload) {
+  std::string frame;
+  frame += '\x81';
+  frame += static_cast<char>(payload.size());
+  frame.append(payload);
+  return frame;
+}
+
+bool send_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t sent = send(fd, data, size, MSG_NOSIGNAL);
+    if (sent <= 0) return false;
+    data += sent;
+    size -= static_cast<std::size_t>(sent);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool pin_current_thread(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+}
+
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
+  }
+  return cpus;
+}
+
+std::string Blaster::build_batch(std::size_t target_bytes, std::vector<std::size_t>& offsets,
+                                 std::size_t max_frames) {
+  const std::string frame = small_text_frame(kProbeText);
+  const std::size_t stamp_in_frame = frame.find("t=") + 2;
+  std::string batch;
+  offsets.clear();
+  while (batch.size() + frame.size() <= target_bytes && offsets.size() < max_frames) {
+    offsets.push_back(batch.size() + stamp_in_frame);
+    batch += frame;
+  }
+  return batch;
+}
+
+bool Blaster::start(int connections, int cpu, int frames_per_write) {
+  listen_fd_ = listen_loopback(port_);
+  if (listen_fd_ < 0) return false;
+  cpu_ = cpu;
+  thread_ =
+      std::thread([this, connections, frames_per_write] { run(connections, frames_per_write); });
+  return true;
+}
+
+void Blaster::stop() {
+  stopping_.store(true);
+  if (thread_.joinable()) thread_.join();
+  for (int fd : clients_) {
+    if (fd >= 0) close(fd);
+  }
+  clients_.clear();
+  if (listen_fd_ >= 0) close(listen_fd_);
+  listen_fd_ = -1;
+}
+
+bool Blaster::handshake(int fd) {
+  timeval two_seconds{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &two_seconds, sizeof two_seconds);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &two_seconds, sizeof two_seconds);
+  std::string request;
+  char buffer[4096];
+  while (request.find("\r\n\r\n") == std::string::npos) {
+    ssize_t got = recv(fd, buffer, sizeof buffer, 0);
+    if (got <= 0) return false;
+    request.append(buffer, static_cast<std::size_t>(got));
+  }
+  if (!send_all(fd, kUpgradeReply, sizeof kUpgradeReply - 1)) return false;
+  if (recv(fd, buffer, sizeof buffer, 0) <= 0) return false;  // the join command
+  const std::string reply = small_text_frame(kJoinReply);
+  return send_all(fd, reply.data(), reply.size());
+}
+
+void Blaster::run(int connections, int frames_per_write) {
+  if (cpu_ >= 0) pin_current_thread(cpu_);
+  while (static_cast<int>(clients_.size()) < connections && !stopping_.load()) {
+    pollfd ready{listen_fd_, POLLIN, 0};
+    if (poll(&ready, 1, 100) <= 0) continue;
+    int fd = accept(listen_fd_, nullptr, nullptr);
+    if (fd < 0) continue;
+    if (handshake(fd)) {
+      clients_.push_back(fd);
+    } else {
+      close(fd);
+    }
+  }
+  std::vector<std::size_t> offsets;
+  std::string batch =
+      build_batch(64 * 1024, offsets,
+                  frames_per_write > 0 ? static_cast<std::size_t>(frames_per_write) : SIZE_MAX);
+  char stamp[32];
+  while (!stopping_.load(std::memory_order_relaxed)) {
+    // One timestamp per batch: the receiver then does the full per-frame work of
+    // the fanout mode, latency histogram included.
+    std::snprintf(stamp, sizeof stamp, "%019llu", static_cast<unsigned long long>(now_ns()));
+    for (std::size_t offset : offsets) std::memcpy(&batch[offset], stamp, 19);
+    bool any = false;
+    for (int& fd : clients_) {
+      if (fd < 0) continue;
+      if (send_all(fd, batch.data(), batch.size())) {
+        any = true;
+        frames_written_.fetch_add(offsets.size(), std::memory_order_relaxed);
+      } else {
+        close(fd);  // a partial batch would leave half a frame: this client is done
+        fd = -1;
+      }
+    }
+    if (!any) break;
+  }
+}
+
+}  // namespace whisper_bench

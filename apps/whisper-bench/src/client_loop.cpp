@@ -1,0 +1,274 @@
+#include "client_loop.hpp"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "clock.hpp"
+#include "http_upgrade.hpp"
+#include "sockets.hpp"
+
+namespace whisper_bench {
+namespace {
+
+// Large enough to drain a socket's whole receive queue in one read() at loopback
+// speed, and shared by every connection of the thread, so it costs nothing per conn.
+constexpr std::size_t kReadBufferSize = 1u << 20;
+// Server frames are small; anything bigger is a bug worth stopping on. Keeping it
+// well below the buffer size guarantees a carried partial frame always leaves room.
+constexpr std::size_t kMaxServerPayload = 256u << 10;
+constexpr int kMaxEvents = 512;
+
+}  // namespace
+
+ClientLoop::ClientLoop(const Target& target, Workload& workload, std::uint64_t seed)
+    : target_(target),
+      workload_(workload),
+      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+      masks_(seed),
+      read_buffer_(kReadBufferSize) {}
+
+ClientLoop::~ClientLoop() {
+  close(epoll_fd_);
+}
+
+bool ClientLoop::open(ClientConn& conn, const std::string& cookie) {
+  int source = target_.sources > 1 ? static_cast<int>(conn.id % target_.sources) : 0;
+  int fd = start_connect(target_.address, source);
+  if (fd < 0) {
+    ++counters_.connect_failures;
+    conn.state = ConnState::kFailed;
+    return false;
+  }
+  conn.fd = fd;
+  conn.state = ConnState::kConnecting;
+  conn.inbox.clear();
+  conn.fragments.clear();
+  conn.outbox = build_upgrade_request(target_.upgrade_host, target_.port, target_.path, cookie);
+  conn.want_write = true;
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLOUT;
+  event.data.ptr = &conn;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
+  return true;
+}
+
+void ClientLoop::queue_text(ClientConn& conn, std::string_view payload) {
+  append_client_frame(conn.outbox, Opcode::kText, payload, masks_.next());
+  if (!conn.dirty) {
+    conn.dirty = true;
+    dirty_.push_back(&conn);
+  }
+}
+
+void ClientLoop::close_gracefully(ClientConn& conn) {
+  static constexpr char kNormalClosure[] = {'\x03', '\xE8'};  // status 1000
+  append_client_frame(conn.outbox, Opcode::kClose, std::string_view(kNormalClosure, 2),
+                      masks_.next());
+  conn.state = ConnState::kClosing;
+  if (!conn.dirty) {
+    conn.dirty = true;
+    dirty_.push_back(&conn);
+  }
+}
+
+void ClientLoop::drop(ClientConn& conn, ConnState state) {
+  if (conn.fd >= 0) close(conn.fd);  // close() also removes it from the epoll set
+  conn.fd = -1;
+  conn.ended_from = conn.state;
+  conn.state = state;
+  conn.want_write = false;
+  conn.outbox.clear();
+  conn.inbox.clear();
+  ++conn.generation;
+}
+
+void ClientLoop::fail(ClientConn& conn, std::uint64_t& counter, std::uint64_t now) {
+  ++counter;
+  drop(conn, ConnState::kFailed);
+  workload_.on_ended(*this, conn, false, now);
+}
+
+void ClientLoop::run_once(std::uint64_t max_wait_ns) {
+  epoll_event events[kMaxEvents];
+  std::uint64_t wait_ns = max_wait_ns;
+  const std::uint64_t wake = workload_.next_wake_ns();
+  if (wake != UINT64_MAX) {
+    const std::uint64_t before = now_ns();
+    wait_ns = std::min(wait_ns, wake > before ? wake - before : 0);
+  }
+  // epoll_pwait2 takes a timespec: open-loop sends keep to their schedule far more
+  // closely than epoll_wait's whole milliseconds allow.
+  timespec timeout{static_cast<time_t>(wait_ns / kNsPerSec),
+                   static_cast<long>(wait_ns % kNsPerSec)};
+  int count = epoll_pwait2(epoll_fd_, events, kMaxEvents, &timeout, nullptr);
+  std::uint64_t now = now_ns();
+  for (int i = 0; i < count; ++i) {
+    on_event(*static_cast<ClientConn*>(events[i].data.ptr), events[i].events, now);
+  }
+  workload_.on_turn(*this, now);
+  // Flushing after the whole batch turns many queued frames into one write each.
+  for (std::size_t i = 0; i < dirty_.size(); ++i) {
+    ClientConn* conn = dirty_[i];
+    conn->dirty = false;
+    if (conn->fd >= 0 && conn->state != ConnState::kConnecting) flush(*conn);
+  }
+  dirty_.clear();
+}
+
+void ClientLoop::on_event(ClientConn& conn, std::uint32_t events, std::uint64_t now) {
+  std::uint32_t generation = conn.generation;
+  if (events & EPOLLOUT) {
+    if (conn.state == ConnState::kConnecting) {
+      if (connect_error(conn.fd) != 0) return fail(conn, counters_.connect_failures, now);
+      conn.state = ConnState::kUpgrading;
+    }
+    on_writable(conn);
+  }
+  if (generation == conn.generation && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+    if (conn.state == ConnState::kConnecting) {
+      return fail(conn, counters_.connect_failures, now);
+    }
+    on_readable(conn);
+  }
+}
+
+void ClientLoop::on_writable(ClientConn& conn) {
+  flush(conn);
+}
+
+void ClientLoop::flush(ClientConn& conn) {
+  while (!conn.outbox.empty()) {
+    ssize_t written = write(conn.fd, conn.outbox.data(), conn.outbox.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) return;  // the read side will see the error and end it
+      break;
+    }
+    conn.outbox.erase(0, static_cast<std::size_t>(written));
+  }
+  set_write_interest(conn, !conn.outbox.empty());
+}
+
+void ClientLoop::set_write_interest(ClientConn& conn, bool want) {
+  if (conn.want_write == want) return;
+  conn.want_write = want;
+  epoll_event event{};
+  event.events = EPOLLIN | (want ? EPOLLOUT : 0u);
+  event.data.ptr = &conn;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, conn.fd, &event);
+}
+
+void ClientLoop::on_readable(ClientConn& conn) {
+  char* buffer = read_buffer_.data();
+  const std::size_t carried = conn.inbox.size();
+  std::memcpy(buffer, conn.inbox.data(), carried);
+  ssize_t got = read(conn.fd, buffer + carried, read_buffer_.size() - carried);
+  std::uint64_t now = now_ns();
+  if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (got <= 0) {
+    if (conn.state == ConnState::kClosing) {
+      drop(conn, ConnState::kIdle);
+      workload_.on_ended(*this, conn, true, now);
+      return;
+    }
+    return fail(conn, counters_.remote_closes, now);
+  }
+  counters_.bytes += static_cast<std::uint64_t>(got);
+  std::size_t size = carried + static_cast<std::size_t>(got);
+  std::size_t used = 0;
+  if (conn.state == ConnState::kUpgrading) {
+    UpgradeResponse response = parse_upgrade_response(std::string_view(buffer, size));
+    if (!response.complete) {
+      conn.inbox.assign(buffer, size);
+      return;
+    }
+    if (response.status != 101) {
+      ++counters_.upgrade_statuses[response.status];
+      return fail(conn, counters_.upgrade_failures, now);
+    }
+    used = response.header_size;
+    conn.state = ConnState::kJoining;
+    queue_text(conn, make_join_command(conn.room));
+  }
+  std::uint32_t generation = conn.generation;
+  used += handle_frames(conn, buffer + used, size - used, now);
+  if (generation == conn.generation) conn.inbox.assign(buffer + used, size - used);
+}
+
+std::size_t ClientLoop::handle_frames(ClientConn& conn, const char* data, std::size_t size,
+                                      std::uint64_t now) {
+  const std::uint32_t generation = conn.generation;
+  std::size_t used = 0;
+  while (used < size) {
+    DecodeResult result = decode_server_frame(data + used, size - used, kMaxServerPayload);
+    if (result.status == DecodeStatus::kNeedMore) break;
+    if (result.status == DecodeStatus::kProtocolError) {
+      fail(conn, counters_.protocol_errors, now);
+      return 0;
+    }
+    used += result.consumed;
+    ++counters_.frames;
+    const ServerFrame& frame = result.frame;
+    switch (frame.opcode) {
+      case Opcode::kText:
+      case Opcode::kContinuation:
+        if (frame.fin && conn.fragments.empty()) {
+          handle_text(conn, frame.payload, now);
+        } else {
+          conn.fragments.append(frame.payload);
+          if (frame.fin) {
+            std::string whole;
+            whole.swap(conn.fragments);
+            handle_text(conn, whole, now);
+          }
+        }
+        break;
+      case Opcode::kPing:
+        append_client_frame(conn.outbox, Opcode::kPong, frame.payload, masks_.next());
+        if (!conn.dirty) {
+          conn.dirty = true;
+          dirty_.push_back(&conn);
+        }
+        break;
+      case Opcode::kClose:
+        if (conn.state == ConnState::kClosing) {
+          drop(conn, ConnState::kIdle);
+          workload_.on_ended(*this, conn, true, now);
+        } else {
+          fail(conn, counters_.remote_closes, now);
+        }
+        return 0;
+      default:
+        break;  // binary and pong frames carry nothing the bench needs
+    }
+    if (generation != conn.generation) return 0;  // the workload ended or reopened it
+  }
+  return used;
+}
+
+void ClientLoop::handle_text(ClientConn& conn, std::string_view payload, std::uint64_t now) {
+  Classified frame = classify_server_text(payload);
+  switch (frame.kind) {
+    case FrameKind::kProbe:
+      workload_.on_probe(*this, conn, frame, now);
+      break;
+    case FrameKind::kJoinReply:
+      if (conn.state == ConnState::kJoining && frame.room == conn.room) {
+        conn.state = ConnState::kJoined;
+        workload_.on_joined(*this, conn, now);
+      }
+      break;
+    case FrameKind::kError:
+      ++counters_.error_codes[std::string(frame.error)];
+      if (conn.state == ConnState::kJoining) fail(conn, counters_.join_failures, now);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace whisper_bench

@@ -1,0 +1,56 @@
+// The bench's command line: what to run and how hard.
+//
+// Thread safety: parse_options is pure; the Options value is read-only once parsed
+// and shared by every bench thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace whisper_bench {
+
+enum class Mode { kFanout, kIdle, kConnect, kSelftest };
+
+struct Options {
+  Mode mode = Mode::kFanout;
+  std::string host = "127.0.0.1";
+  int port = 8000;
+  std::string path = "/chat/stream/";
+  std::string cookies_path;
+  std::vector<std::int64_t> room_ids;
+  int connections = 100;
+  int senders = 1;
+  int window = 1;        // closed loop: messages in flight per sender
+  double rate = 0;       // open loop: messages/s per sender (0: closed loop)
+  int message_size = 0;  // pad the message text to this many bytes
+  double warmup_s = 2;
+  double duration_s = 5;
+  double drain_s = 2;
+  double timeout_s = 0;  // hard limit for the whole run (0: derived from the others)
+  int threads = 1;
+  int concurrency = 64;    // connect mode: cycles in flight
+  bool busy_poll = false;  // poll epoll without sleeping (a dedicated core only)
+  int blast_frames = 0;    // selftest: frames per write per connection (0: 64 KiB)
+  int server_pid = 0;      // idle mode: whose VmRSS to read
+  int sources = 0;         // source addresses 127.0.0.1..N (0: as many as needed)
+  std::string json_out;    // also write the final JSON object to this file
+};
+
+struct ParseResult {
+  Options options;
+  bool ok = false;
+  bool help = false;  // --help was asked: print `message` and exit 0
+  std::string message;
+};
+
+ParseResult parse_options(int argc, const char* const* argv);
+
+// "1,2,5-8" -> {1,2,5,6,7,8}. Returns false (and leaves `out` unspecified) on a
+// malformed list, an empty list or a descending range.
+bool parse_id_list(const std::string& text, std::vector<std::int64_t>& out);
+
+// The first octet must be 127: the bench only ever loads the local machine.
+bool is_loopback_ipv4(const std::string& host);
+
+}  // namespace whisper_bench

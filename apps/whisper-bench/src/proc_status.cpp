@@ -1,0 +1,28 @@
+#include "proc_status.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace whisper_bench {
+
+std::int64_t parse_vmrss_kib(std::istream& status) {
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) != 0) continue;
+    std::istringstream fields(line.substr(6));
+    std::int64_t kib = -1;
+    std::string unit;
+    fields >> kib >> unit;
+    return unit == "kB" ? kib : -1;
+  }
+  return -1;
+}
+
+std::int64_t read_vmrss_kib(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  if (!status) return -1;
+  return parse_vmrss_kib(status);
+}
+
+}  // namespace whisper_bench

@@ -1,0 +1,81 @@
+// selftest: the bench's own ceiling. A built-in blaster thread plays a server that
+// only writes pre-framed chat messages; one bench thread receives them through the
+// same loop, frame decoder, classifier and histogram the fanout mode uses. Frames
+// received per second here bound any figure the bench can report.
+#include <chrono>
+#include <thread>
+
+#include "blaster.hpp"
+#include "clock.hpp"
+#include "cpu_usage.hpp"
+#include "modes.hpp"
+#include "room_team.hpp"
+#include "sockets.hpp"
+
+namespace whisper_bench {
+
+JsonObject run_selftest(RunContext context) {
+  Options o = *context.options;
+  o.room_ids = {1};
+  o.threads = 1;
+  context.options = &o;
+  context.cookies = {"sessionid=selftest"};
+  JsonObject result;
+  result.add("mode", "selftest");
+
+  // Blaster and receiver on different cores when we may use two.
+  const std::vector<int> cpus = allowed_cpus();
+  const int blaster_cpu = cpus.size() >= 2 ? cpus[0] : -1;
+  const int receiver_cpu = cpus.size() >= 2 ? cpus[1] : -1;
+  Blaster blaster;
+  if (!blaster.start(o.connections, blaster_cpu, o.blast_frames)) {
+    result.add("ok", false).add("error", "cannot listen on 127.0.0.1");
+    return result;
+  }
+  context.target.address = make_ipv4("127.0.0.1", blaster.port());
+  context.target.port = blaster.port();
+
+  RoomPlan plan = make_room_plan(o, context.cookies, 0, 0);
+  plan.pin_cpu = receiver_cpu;
+  RoomTeam team(context.target, std::move(plan), 1);
+  if (!set_up_rooms(team, context, result)) return result;
+  team.begin_sending(o.warmup_s, o.duration_s);
+  CpuWindow cpu;
+  sleep_until(team.measure_start_ns(), context.deadline_ns);
+  cpu.begin();
+  sleep_until(team.measure_end_ns(), context.deadline_ns);
+  cpu.end();
+  TeamResult r = team.finish();
+  blaster.stop();
+
+  // Counted by arrival: the blaster's stamps say when a batch was written, and the
+  // socket buffers hold a backlog, so send-time accounting would undercount here.
+  const double frames_per_s = static_cast<double>(r.totals.arrived_measured) / o.duration_s;
+  print_line("bench receive ceiling: " + std::to_string(static_cast<std::uint64_t>(frames_per_s)) +
+             " frames/s on one thread (cpu " + std::to_string(receiver_cpu) + "), blaster on cpu " +
+             std::to_string(blaster_cpu));
+  // Frames per CPU-second of the receiving thread: the ceiling on a core of its own,
+  // whatever else the machine was doing.
+  const double per_cpu_s = r.cpu_s > 0 ? static_cast<double>(r.counters.frames) / r.cpu_s : 0;
+  print_line("receiver thread: " + std::to_string(r.cpu_s) + " CPU s for " +
+             std::to_string(r.counters.frames) + " frames = " +
+             std::to_string(static_cast<std::uint64_t>(per_cpu_s)) + " frames per CPU second");
+  print_line(latency_line(r.latency));
+  // Bench and blaster together: about 100% each means both cores were busy.
+  print_line(cpu_line(cpu, 0) + " (bench + blaster)");
+  result.add("ok", r.totals.arrived_measured > 0 && r.counters.protocol_errors == 0)
+      .add("connections", o.connections)
+      .add("blast_frames", o.blast_frames)
+      .add("duration_s", o.duration_s)
+      .add("frames_per_s", frames_per_s)
+      .add("receiver_cpu_s", r.cpu_s)
+      .add("frames_per_receiver_cpu_s", per_cpu_s)
+      .add("receiver_cpu", receiver_cpu)
+      .add("blaster_cpu", blaster_cpu)
+      .add_object("latency", latency_json(r.latency));
+  add_cpu(result, cpu, 0);
+  add_counters(result, r.counters);
+  return result;
+}
+
+}  // namespace whisper_bench

@@ -1,0 +1,59 @@
+#include "chat_frames.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace whisper_bench;
+
+TEST_CASE("the join and send commands are the protocol's JSON") {
+  CHECK(make_join_command(7) == R"({"command":"join","room":7})");
+  CHECK(make_send_command(3, 123456789, 42, 0) ==
+        R"({"command":"send","room":3,"message":"t=123456789;c=42;"})");
+}
+
+TEST_CASE("send padding grows the message text to the asked size") {
+  std::string command = make_send_command(3, 1, 2, 40);
+  auto start = command.find("t=");
+  auto end = command.find('"', start);
+  CHECK(end - start == 40);
+}
+
+TEST_CASE("a chat message carrying a probe yields its send time and sender") {
+  Classified c = classify_server_text(
+      R"({"msg_type": 0, "room": 3, "username": "bench7", "message": "t=987654321;c=42;xxxx"})");
+  CHECK(c.kind == FrameKind::kProbe);
+  CHECK(c.send_ns == 987654321u);
+  CHECK(c.sender == 42u);
+}
+
+TEST_CASE("compact JSON is classified the same way") {
+  Classified c =
+      classify_server_text(R"({"msg_type":0,"room":3,"username":"b","message":"t=5;c=6;"})");
+  CHECK(c.kind == FrameKind::kProbe);
+  CHECK(c.send_ns == 5u);
+  CHECK(c.sender == 6u);
+}
+
+TEST_CASE("enter/leave notices and foreign messages are chat but not probes") {
+  CHECK(classify_server_text(R"({"msg_type": 4, "room": 7, "username": "bob"})").kind ==
+        FrameKind::kChatOther);
+  CHECK(classify_server_text(R"({"msg_type": 0, "room": 7, "username": "bob", "message": "hi"})")
+            .kind == FrameKind::kChatOther);
+}
+
+TEST_CASE("a join reply gives the room id, which is a string on the wire") {
+  Classified c = classify_server_text(R"({"join": "17", "title": "Lobby"})");
+  CHECK(c.kind == FrameKind::kJoinReply);
+  CHECK(c.room == 17);
+}
+
+TEST_CASE("an error frame gives its code") {
+  Classified c = classify_server_text(R"({"error": "ROOM_INVALID", "room": 99})");
+  CHECK(c.kind == FrameKind::kError);
+  CHECK(c.error == "ROOM_INVALID");
+}
+
+TEST_CASE("presence replies and leave replies are other frames") {
+  CHECK(classify_server_text(R"({"leave": "7"})").kind == FrameKind::kOther);
+  CHECK(classify_server_text(R"({"type": 6, "room": 7, "data": {"users": {}}})").kind ==
+        FrameKind::kOther);
+}
