@@ -11,8 +11,6 @@
 #include <websocketpp/http/request.hpp>
 
 #include "http_wire.hpp"
-#include "whisper/auth.hpp"
-#include "ws_connection.hpp"
 
 namespace whisper_server::net {
 
@@ -44,21 +42,51 @@ struct responder_state {
 
 }  // namespace
 
-http_session::http_session(worker& owner, asio::ip::tcp::socket socket, std::string remote_address)
-    : owner_(owner), socket_(std::move(socket)), remote_(std::move(remote_address)) {}
+http_session::http_session(worker& owner, connection_socket socket, std::string remote_address,
+                           ip_slot address_slot)
+    : owner_(owner),
+      socket_(std::move(socket)),
+      remote_(std::move(remote_address)),
+      address_slot_(std::move(address_slot)) {}
 
 http_session::~http_session() = default;
 
 void http_session::start() {
   owner_.add(shared_from_this());
   last_activity_ = owner_.now();
+#ifdef WHISPER_HAVE_TLS
+  if (tls_channel* tls = socket_.tls()) {
+    // On this io thread, under handshake_timeout like the request (tick() drops it).
+    tls->stream.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](
+                                                                    const asio::error_code& ec) {
+      if (self->finished_) return;
+      if (ec) {
+        self->owner_.context().stats.tls_handshake_failed.fetch_add(1, std::memory_order_relaxed);
+        spdlog::debug("tls handshake failed remote={}: {}", self->remote_, ec.message());
+        return self->finish();
+      }
+      self->wait_readable();
+    });
+    return;
+  }
+#endif
   asio::error_code ec;
-  socket_.non_blocking(true, ec);
+  socket_.tcp().non_blocking(true, ec);
   wait_readable();
 }
 
 void http_session::wait_readable() {
-  socket_.async_wait(
+#ifdef WHISPER_HAVE_TLS
+  if (tls_channel* tls = socket_.tls()) {
+    tls->stream.async_read_some(
+        asio::buffer(tls->read_buffer),
+        [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+          self->on_tls_read(ec, n);
+        });
+    return;
+  }
+#endif
+  socket_.tcp().async_wait(
       asio::ip::tcp::socket::wait_read,
       [self = shared_from_this()](const asio::error_code& ec) { self->on_readable(ec); });
 }
@@ -68,12 +96,24 @@ void http_session::on_readable(const asio::error_code& ec) {
   if (ec) return finish();
   char* buffer = worker::read_buffer();
   asio::error_code read_ec;
-  const std::size_t n = socket_.read_some(asio::buffer(buffer, worker::read_buffer_size), read_ec);
+  const std::size_t n =
+      socket_.tcp().read_some(asio::buffer(buffer, worker::read_buffer_size), read_ec);
   if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) {
     return wait_readable();
   }
   if (read_ec) return finish();  // EOF or reset
   feed(std::string_view(buffer, n));
+  if (!serving_ && !finished_) wait_readable();
+}
+
+void http_session::on_tls_read(const asio::error_code& ec, std::size_t n) {
+  if (finished_ || ec == asio::error::operation_aborted) return;
+  if (ec) return finish();  // EOF, reset or a TLS error
+#ifdef WHISPER_HAVE_TLS
+  feed(std::string_view(socket_.tls()->read_buffer.data(), n));
+#else
+  (void)n;
+#endif
   if (!serving_ && !finished_) wait_readable();
 }
 
@@ -84,6 +124,8 @@ void http_session::feed(std::string_view bytes) {
       parser_ = std::make_unique<websocketpp::http::parser::request>();
       parser_->set_max_body_size(max_bytes);
       request_bytes_ = 0;
+      head_end_match_ = 0;
+      continue_sent_ = false;
     }
     std::size_t used = 0;
     try {
@@ -93,6 +135,7 @@ void http_session::feed(std::string_view bytes) {
       return refuse(static_cast<int>(e.m_error_code), e.what(), "malformed request");
     }
     request_bytes_ += used;
+    track_head_end(bytes.substr(0, used));
     bytes.remove_prefix(used);
     if (parser_->ready()) {
       // The limit covers head and body together.
@@ -110,6 +153,40 @@ void http_session::feed(std::string_view bytes) {
                      : refuse(431, "request header too large", "header too large");
     }
   }
+  if (parser_ && !parser_->ready() && !serving_ && !finished_) maybe_send_continue();
+}
+
+void http_session::track_head_end(std::string_view consumed) {
+  static constexpr std::string_view head_end = "\r\n\r\n";
+  for (const char c : consumed) {
+    if (head_end_match_ == 4) return;
+    if (c == head_end[static_cast<std::size_t>(head_end_match_)]) {
+      ++head_end_match_;
+    } else {
+      head_end_match_ = c == '\r' ? 1 : 0;
+    }
+  }
+}
+
+void http_session::maybe_send_continue() {
+  // RFC 9110 §10.1.1: a client that sent "Expect: 100-continue" waits for this before
+  // its body; only once the whole head is in (and was accepted by the parser).
+  if (continue_sent_ || head_end_match_ != 4 || parser_->get_version() != "HTTP/1.1") return;
+  const std::string expect = lowercase(parser_->get_header("Expect"));
+  if (expect != "100-continue") return;
+  continue_sent_ = true;
+  continue_writing_ = true;
+  static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
+  auto done = [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+    self->continue_writing_ = false;
+    if (ec) return self->finish();
+    if (!self->out_.empty()) self->start_write();  // the final answer came meanwhile
+  };
+  const auto buffer = asio::buffer(interim.data(), interim.size());
+#ifdef WHISPER_HAVE_TLS
+  if (tls_channel* tls = socket_.tls()) return asio::async_write(tls->stream, buffer, done);
+#endif
+  asio::async_write(socket_.tcp(), buffer, done);
 }
 
 void http_session::dispatch() {
@@ -120,10 +197,14 @@ void http_session::dispatch() {
   request.target = parser_->get_uri();
   split_target(request.target, request.path, request.query);
   for (const auto& [name, value] : parser_->get_headers()) {
-    request.headers.emplace_back(lowercase(name), value);
+    // websocketpp joins repeated headers with ", ": repeated Cookie headers become one
+    // "; "-separated list again, as one Cookie header would have been.
+    std::string key = lowercase(name);
+    request.headers.emplace_back(key, key == "cookie" ? unmerge_cookie_header(value) : value);
   }
   request.body = parser_->get_body();
   request.remote_address = remote_;
+  request.secure = socket_.secure();
   const bool http11 = parser_->get_version() == "HTTP/1.1";
   parser_.reset();  // the parsed request is all we keep
   serving_ = true;
@@ -156,66 +237,6 @@ void http_session::call_handler(http_request&& request) {
   }
 }
 
-void http_session::upgrade(http_request&& request) {
-  server_context& ctx = owner_.context();
-  const auto upgrade_header = request.header("upgrade");
-  const auto version = request.header("sec-websocket-version");
-  const auto key = request.header("sec-websocket-key");
-  if (request.method != "GET" || !upgrade_header ||
-      !header_has_token(*upgrade_header, "websocket") || !key || key->empty()) {
-    ctx.stats.refused_other.fetch_add(1, std::memory_order_relaxed);
-    return refuse(400, "a WebSocket upgrade was expected here", "not a WebSocket upgrade");
-  }
-  if (!version || *version != "13") {
-    ctx.stats.refused_other.fetch_add(1, std::memory_order_relaxed);
-    auto response = plain_response(400, "unsupported WebSocket version");
-    response.headers.emplace_back("Sec-WebSocket-Version", "13");
-    return refuse_with(std::move(response), "unsupported Sec-WebSocket-Version");
-  }
-  const auto origin = request.header("origin");
-  if (!whisper::origin_allowed(origin, request.header("host").value_or(""),
-                               ctx.options.allowed_hosts)) {
-    ctx.stats.refused_origin.fetch_add(1, std::memory_order_relaxed);
-    return refuse(403, "origin not allowed", "origin " + std::string(*origin) + " not allowed");
-  }
-
-  whisper::handshake hs;
-  hs.path = request.path;
-  hs.query = request.query;
-  for (const auto& [name, value] : request.headers) {
-    if (name != "cookie") continue;
-    for (auto& cookie : whisper::parse_cookies(value)) hs.cookies.insert(std::move(cookie));
-  }
-  hs.remote_address = remote_;
-  const std::string response_101 = switching_protocols_response(*key);
-  hs.headers = std::move(request.headers);
-
-  whisper::auth_result result;
-  try {
-    result = ctx.authenticate ? ctx.authenticate(hs)
-                              : whisper::auth_result::refuse("no authenticator configured");
-  } catch (const std::exception& e) {
-    spdlog::error("authenticator failed for remote={}: {}", remote_, e.what());
-    ctx.stats.refused_other.fetch_add(1, std::memory_order_relaxed);
-    return refuse(500, "internal server error", "authenticator failed");
-  }
-  if (!result) {
-    ctx.stats.refused_auth.fetch_add(1, std::memory_order_relaxed);
-    const int status = result.status >= 400 && result.status < 600 ? result.status : 403;
-    return refuse(status, reason_phrase(status), "not authenticated: " + result.reason);
-  }
-
-  // Accepted: the socket moves to a ws_connection; this session and its request go away.
-  ctx.stats.upgrades.fetch_add(1, std::memory_order_relaxed);
-  auto self = shared_from_this();
-  finished_ = true;
-  owner_.remove(this);
-  auto conn =
-      std::make_shared<ws_connection>(owner_, std::move(socket_), std::move(*result.who), remote_);
-  const std::string early = std::move(leftover_);
-  conn->start(response_101, early);
-}
-
 void http_session::refuse(int status, std::string_view text, std::string_view log_reason) {
   refuse_with(plain_response(status, text), log_reason);
 }
@@ -235,11 +256,20 @@ void http_session::respond(http_response response) {
 
 void http_session::write(std::string text) {
   out_ = std::move(text);
-  asio::async_write(socket_, asio::buffer(out_),
-                    [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
-                      if (ec) return self->finish();
-                      self->on_written();
-                    });
+  if (!continue_writing_) start_write();  // else once the "100 Continue" is out
+}
+
+void http_session::start_write() {
+  auto done = [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+    if (ec) return self->finish();
+    self->on_written();
+  };
+#ifdef WHISPER_HAVE_TLS
+  if (tls_channel* tls = socket_.tls()) {
+    return asio::async_write(tls->stream, asio::buffer(out_), done);
+  }
+#endif
+  asio::async_write(socket_.tcp(), asio::buffer(out_), done);
 }
 
 void http_session::on_written() {
@@ -248,7 +278,7 @@ void http_session::on_written() {
   if (finished_) return;
   if (!keep_alive_ || owner_.context().stopping.load()) {
     asio::error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    socket_.tcp().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     return finish();
   }
   last_activity_ = owner_.now();
@@ -282,7 +312,8 @@ void http_session::finish() {
   finished_ = true;
   auto self = shared_from_this();
   asio::error_code ec;
-  socket_.close(ec);
+  socket_.tcp().close(ec);
+  address_slot_.release();
   owner_.remove(this);
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "connection_socket.hpp"
 #include "http.hpp"
 #include "worker.hpp"
 
@@ -24,7 +25,8 @@ namespace whisper_server::net {
 /// from any thread (it posts back here, and drops the answer if the session is gone).
 class http_session final : public session, public std::enable_shared_from_this<http_session> {
  public:
-  http_session(worker& owner, asio::ip::tcp::socket socket, std::string remote_address);
+  http_session(worker& owner, connection_socket socket, std::string remote_address,
+               ip_slot address_slot);
   ~http_session() override;
 
   void start();
@@ -39,21 +41,29 @@ class http_session final : public session, public std::enable_shared_from_this<h
  private:
   void wait_readable();
   void on_readable(const asio::error_code& ec);
+  void on_tls_read(const asio::error_code& ec, std::size_t n);
   void feed(std::string_view bytes);
+  void track_head_end(std::string_view consumed);
+  void maybe_send_continue();
   void dispatch();
   void call_handler(http_request&& request);
   void upgrade(http_request&& request);
   void refuse(int status, std::string_view text, std::string_view log_reason);
   void refuse_with(http_response response, std::string_view log_reason);
   void write(std::string text);
+  void start_write();
   void on_written();
   void finish();
 
   worker& owner_;
-  asio::ip::tcp::socket socket_;
+  connection_socket socket_;
   std::string remote_;
+  ip_slot address_slot_;  // this connection in the per-IP count (moves to the WebSocket)
   std::unique_ptr<websocketpp::http::parser::request> parser_;
   std::size_t request_bytes_ = 0;  // fed to the parser for the current request
+  int head_end_match_ = 0;         // chars of "\r\n\r\n" matched so far; 4 once the head is in
+  bool continue_sent_ = false;     // "100 Continue" answered to this request's Expect
+  bool continue_writing_ = false;  // ...and still being written: the response waits
   std::string leftover_;           // bytes after the current request
   std::string out_;                // the response being written
   steady_time last_activity_{};

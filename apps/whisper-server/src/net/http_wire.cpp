@@ -114,6 +114,22 @@ bool header_has_token(std::string_view value, std::string_view token) {
   return false;
 }
 
+std::string unmerge_cookie_header(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  while (!value.empty()) {
+    const std::size_t cut = value.find_first_of(";,");
+    const std::string_view pair = trim(value.substr(0, cut));
+    if (!pair.empty()) {
+      if (!out.empty()) out += "; ";
+      out += pair;
+    }
+    if (cut == std::string_view::npos) break;
+    value.remove_prefix(cut + 1);
+  }
+  return out;
+}
+
 void split_target(std::string_view target, std::string& path, std::string& query) {
   const std::size_t mark = target.find('?');
   path.assign(target.substr(0, mark));

@@ -33,6 +33,11 @@ std::string http_date(std::time_t when);
 /// "Connection: keep-alive, Upgrade" lists "upgrade".
 bool header_has_token(std::string_view value, std::string_view token);
 
+/// A Cookie header value as one "; "-separated list. websocketpp joins repeated
+/// headers with ", ", so two Cookie headers arrive as "a=1, b=2"; a comma cannot occur
+/// in a cookie name or value (RFC 6265 §4.1.1), so ',' is read as a separator too.
+std::string unmerge_cookie_header(std::string_view value);
+
 /// Splits a request target into path and raw query (without '?').
 void split_target(std::string_view target, std::string& path, std::string& query);
 

@@ -6,9 +6,12 @@
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <cerrno>
+#include <string_view>
 #include <thread>
 
+#include "connection_socket.hpp"
 #include "http_session.hpp"
+#include "tls_context.hpp"
 #include "worker.hpp"
 
 namespace whisper_server::net {
@@ -16,7 +19,7 @@ namespace whisper_server::net {
 struct server::impl {
   impl(server_options options, whisper::chat& hub, whisper::authenticator authenticate,
        http_handler http)
-      : context{std::move(options), hub, std::move(authenticate), std::move(http), {}, {}, {}} {}
+      : context(std::move(options), hub, std::move(authenticate), std::move(http)) {}
 
   server_context context;
   std::vector<std::unique_ptr<worker>> workers;  // workers[0] also runs the acceptor
@@ -48,34 +51,75 @@ std::string bind_message(const std::string& where, const std::string& address,
   return "cannot listen on " + where + ": " + e.code().message();
 }
 
+// Refuses a connection over max_connections_per_ip: a minimal 429 on plain HTTP (over
+// TLS nothing readable can be said before a handshake, so it is just closed).
+void refuse_over_ip_limit(asio::ip::tcp::socket& socket, bool secure) {
+  asio::error_code ec;
+  if (!secure) {
+    static constexpr std::string_view answer =
+        "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    socket.non_blocking(true, ec);
+    socket.send(asio::buffer(answer.data(), answer.size()), 0, ec);  // best effort
+    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  }
+  socket.close(ec);
+}
+
+// On the connection's own io thread: count it against its address, then serve it.
+void start_session(worker& target, asio::ip::tcp::socket socket) {
+  server_context& ctx = target.context();
+  asio::error_code remote_ec;
+  const auto peer = socket.remote_endpoint(remote_ec);
+  if (remote_ec) return;  // already gone
+  std::string address = peer.address().to_string();
+  bool secure = false;
+#ifdef WHISPER_HAVE_TLS
+  secure = ctx.tls != nullptr;
+#endif
+  auto slot = ctx.per_ip->try_acquire(address, ctx.options.limits.max_connections_per_ip);
+  if (!slot) {
+    if (ctx.stats.refused_ip_limit.fetch_add(1, std::memory_order_relaxed) % 1000 == 0) {
+      spdlog::warn("refused connection: too many connections from {}", address);  // 1 in 1000
+    }
+    return refuse_over_ip_limit(socket, secure);
+  }
+#ifdef WHISPER_HAVE_TLS
+  if (secure) {
+    connection_socket wrapped(std::move(socket), *ctx.tls);
+    auto session = std::make_shared<http_session>(target, std::move(wrapped), std::move(address),
+                                                  std::move(*slot));
+    return session->start();
+  }
+#endif
+  auto session = std::make_shared<http_session>(target, connection_socket(std::move(socket)),
+                                                std::move(address), std::move(*slot));
+  session->start();
+}
+
 }  // namespace
 
 void server::impl::accept() {
   // Round-robin: the socket is accepted straight onto the next worker's io_context.
   worker& target = *workers[next_worker];
   next_worker = (next_worker + 1) % workers.size();
-  acceptor->async_accept(
-      target.io(), [this, &target](const asio::error_code& ec, asio::ip::tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-        if (ec) {
-          // Out of descriptors or memory: wait a little instead of spinning on the error.
-          spdlog::warn("accept failed: {}", ec.message());
-          retry_timer->expires_after(std::chrono::milliseconds(100));
-          retry_timer->async_wait([this](const asio::error_code& timer_ec) {
-            if (!timer_ec && acceptor->is_open()) accept();
-          });
-          return;
-        }
-        asio::post(target.io(), [&target, socket = std::move(socket)]() mutable {
-          asio::error_code remote_ec;
-          const auto peer = socket.remote_endpoint(remote_ec);
-          if (remote_ec) return;  // already gone
-          auto session =
-              std::make_shared<http_session>(target, std::move(socket), peer.address().to_string());
-          session->start();
-        });
-        accept();
-      });
+  acceptor->async_accept(target.io(),
+                         [this, &target](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+                           if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+                           if (ec) {
+                             // Out of descriptors or memory: wait a little instead of spinning on
+                             // the error.
+                             spdlog::warn("accept failed: {}", ec.message());
+                             retry_timer->expires_after(std::chrono::milliseconds(100));
+                             retry_timer->async_wait([this](const asio::error_code& timer_ec) {
+                               if (!timer_ec && acceptor->is_open()) accept();
+                             });
+                             return;
+                           }
+                           asio::post(target.io(), [&target, socket = std::move(socket)]() mutable {
+                             start_session(target, std::move(socket));
+                           });
+                           accept();
+                         });
 }
 
 void server::impl::poll_stop(std::chrono::steady_clock::time_point deadline) {
@@ -110,7 +154,17 @@ server::~server() {
 }
 
 void server::listen() {
-  const auto& options = impl_->context.options;
+  auto& context = impl_->context;
+  const auto& options = context.options;
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+#ifdef WHISPER_HAVE_TLS
+    context.tls = make_tls_context(options.tls_cert_file, options.tls_key_file);
+#else
+    throw tls_error("TLS certificate " + options.tls_cert_file +
+                    " configured, but this whisper-server was built without TLS support "
+                    "(WHISPER_WITH_TLS=OFF)");
+#endif
+  }
   const std::string where = options.address + ":" + std::to_string(options.port);
   try {
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
@@ -125,7 +179,8 @@ void server::listen() {
   } catch (const std::system_error& e) {
     throw bind_error(bind_message(where, options.address, e));
   }
-  spdlog::info("listening on {}:{} with {} io threads", options.address, impl_->port,
+  spdlog::info("listening on {}://{}:{} with {} io threads",
+               options.tls_cert_file.empty() ? "http" : "https", options.address, impl_->port,
                impl_->workers.size());
   impl_->accept();
 }

@@ -39,16 +39,31 @@ struct server_options {
   std::vector<std::string> allowed_hosts;  // Origin check; empty: the request's Host
   whisper::limits limits;  // max_frame_bytes, outbound_queue_*, handshake_timeout, idle_timeout
   std::size_t max_request_bytes = 64 * 1024;  // HTTP head + body
+  // limits.max_connections_per_ip / max_connections_per_user bound open connections.
+  /// PEM certificate chain and private key: both set = HTTPS and WSS only on this port
+  /// (needs a build with WHISPER_WITH_TLS); both empty = plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 /// Counters, updated with relaxed atomics; read at any time (metrics).
 struct server_stats {
   std::atomic<std::uint64_t> http_requests{0}, upgrades{0}, refused_auth{0}, refused_origin{0},
-      refused_other{0}, open_websockets{0}, closed_too_big{0}, closed_protocol{0}, closed_slow{0};
+      refused_other{0}, open_websockets{0}, closed_too_big{0}, closed_protocol{0}, closed_slow{0},
+      refused_ip_limit{0},    // connections closed at accept: max_connections_per_ip
+      refused_user_limit{0},  // upgrades answered 429: max_connections_per_user
+      tls_handshake_failed{0};
 };
 
 /// listen() could not bind; the message is one sentence an operator can act on.
 class bind_error : public std::runtime_error {
+ public:
+  using runtime_error::runtime_error;
+};
+
+/// listen() could not set up TLS (unreadable or invalid certificate or key, or TLS
+/// asked of a build without it); the message is one sentence naming the file.
+class tls_error : public std::runtime_error {
  public:
   using runtime_error::runtime_error;
 };
@@ -66,7 +81,7 @@ class server {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Binds now; throws bind_error.
+  /// Loads the TLS certificate (if configured), then binds; throws tls_error, bind_error.
   void listen();
   /// The bound port (after listen()).
   std::uint16_t port() const;

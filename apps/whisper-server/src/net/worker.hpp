@@ -13,15 +13,32 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "connection_counter.hpp"
 #include "http.hpp"
 #include "server.hpp"
+#include "whisper/user.hpp"
+
+#ifdef WHISPER_HAVE_TLS
+#include <asio/ssl/context.hpp>
+#endif
 
 namespace whisper_server::net {
 
 using steady_time = std::chrono::steady_clock::time_point;
 
+/// A connection's place in the per-IP and per-user counts (released when it ends).
+using ip_slot = connection_counter<std::string>::slot;
+using user_slot = connection_counter<whisper::user_id>::slot;
+
 /// What every connection of the server shares (read-only after listen(), but stats).
 struct server_context {
+  server_context(server_options server_options_, whisper::chat& hub_, whisper::authenticator auth,
+                 http_handler handler)
+      : options(std::move(server_options_)),
+        hub(hub_),
+        authenticate(std::move(auth)),
+        http(std::move(handler)) {}
+
   server_options options;
   whisper::chat& hub;
   whisper::authenticator authenticate;
@@ -29,6 +46,15 @@ struct server_context {
   server_stats stats;
   std::atomic<std::size_t> live_sessions{0};  // across all workers; stop() waits for 0
   std::atomic<bool> stopping{false};
+  // Open connections per remote address (all) and per user (WebSockets): accept, upgrade
+  // and close only. Shared pointers: a connection's slot may outlive the server.
+  std::shared_ptr<connection_counter<std::string>> per_ip =
+      std::make_shared<connection_counter<std::string>>();
+  std::shared_ptr<connection_counter<whisper::user_id>> per_user =
+      std::make_shared<connection_counter<whisper::user_id>>();
+#ifdef WHISPER_HAVE_TLS
+  std::unique_ptr<asio::ssl::context> tls;  // set by listen() when a certificate is configured
+#endif
 };
 
 /// A connection as its worker sees it (HTTP session, then WebSocket).

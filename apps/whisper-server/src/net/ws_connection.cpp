@@ -15,12 +15,14 @@ namespace {
 constexpr int max_read_rounds = 4;
 }  // namespace
 
-ws_connection::ws_connection(worker& owner, asio::ip::tcp::socket socket, whisper::user who,
-                             std::string remote_address)
+ws_connection::ws_connection(worker& owner, connection_socket socket, whisper::user who,
+                             std::string remote_address, ip_slot address_slot, user_slot user_count)
     : owner_(owner),
       socket_(std::move(socket)),
       user_(std::move(who)),
       remote_(std::move(remote_address)),
+      address_slot_(std::move(address_slot)),
+      user_slot_(std::move(user_count)),
       queue_(owner.context().options.limits.outbound_queue_bytes,
              owner.context().options.limits.outbound_queue_frames),
       parser_(owner.context().options.limits.max_frame_bytes) {}
@@ -32,8 +34,8 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   server_context& ctx = owner_.context();
   asio::error_code ec;
   // After the upgrade: chat frames are small and latency-bound (PERF-NOTES: set it now).
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);
+  socket_.tcp().set_option(asio::ip::tcp::no_delay(true), ec);
+  if (!socket_.secure()) socket_.tcp().non_blocking(true, ec);
   last_inbound_ = owner_.now();
   ctx.stats.open_websockets.fetch_add(1, std::memory_order_relaxed);
   spdlog::info("websocket open user={} remote={}", user_.username, remote_);
@@ -98,7 +100,17 @@ void ws_connection::post_flush() {
 }
 
 void ws_connection::wait_readable() {
-  socket_.async_wait(
+#ifdef WHISPER_HAVE_TLS
+  if (tls_channel* tls = socket_.tls()) {
+    tls->stream.async_read_some(
+        asio::buffer(tls->read_buffer),
+        [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+          self->on_tls_read(ec, n);
+        });
+    return;
+  }
+#endif
+  socket_.tcp().async_wait(
       asio::ip::tcp::socket::wait_read,
       [self = shared_from_this()](const asio::error_code& ec) { self->on_readable(ec); });
 }
@@ -110,12 +122,23 @@ void ws_connection::on_readable(const asio::error_code& ec) {
   for (int round = 0; round < max_read_rounds && !finished_; ++round) {
     asio::error_code read_ec;
     const std::size_t n =
-        socket_.read_some(asio::buffer(buffer, worker::read_buffer_size), read_ec);
+        socket_.tcp().read_some(asio::buffer(buffer, worker::read_buffer_size), read_ec);
     if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
     if (read_ec) return finish(close_sent_ ? close_code_.load() : 1006);  // EOF or reset
     handle_bytes(std::string_view(buffer, n));
     if (n < worker::read_buffer_size) break;
   }
+  if (!finished_) wait_readable();
+}
+
+void ws_connection::on_tls_read(const asio::error_code& ec, std::size_t n) {
+  if (finished_ || ec == asio::error::operation_aborted) return;
+  if (ec) return finish(close_sent_ ? close_code_.load() : 1006);  // EOF, reset, TLS error
+#ifdef WHISPER_HAVE_TLS
+  handle_bytes(std::string_view(socket_.tls()->read_buffer.data(), n));
+#else
+  (void)n;
+#endif
   if (!finished_) wait_readable();
 }
 
@@ -209,8 +232,10 @@ void ws_connection::finish(int code) {
   auto self = shared_from_this();  // the registry may hold the last reference
   queue_.close();
   asio::error_code ec;
-  socket_.close(ec);
+  socket_.tcp().close(ec);
   pending_.clear();
+  address_slot_.release();
+  user_slot_.release();
   server_context& ctx = owner_.context();
   ctx.stats.open_websockets.fetch_sub(1, std::memory_order_relaxed);
   spdlog::info("websocket closed user={} remote={} code={}", user_.username, remote_, code);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "connection_socket.hpp"
 #include "frame_parser.hpp"
 #include "frame_writer.hpp"
 #include "whisper/connection.hpp"
@@ -28,8 +29,8 @@ class ws_connection final : public whisper::connection,
                             public session,
                             public std::enable_shared_from_this<ws_connection> {
  public:
-  ws_connection(worker& owner, asio::ip::tcp::socket socket, whisper::user who,
-                std::string remote_address);
+  ws_connection(worker& owner, connection_socket socket, whisper::user who,
+                std::string remote_address, ip_slot address_slot, user_slot user_count);
   ~ws_connection() override;
 
   /// Queues the 101 answer (first, through the one writer), hands the connection to the
@@ -56,6 +57,9 @@ class ws_connection final : public whisper::connection,
 
   void wait_readable();
   void on_readable(const asio::error_code& ec);
+  void on_tls_read(const asio::error_code& ec, std::size_t n);
+  bool write_tls();
+  void account_written(std::size_t sent);
   void handle_bytes(std::string_view bytes);
   void handle_event(frame_event& event);
   void queue_control(std::uint8_t kind, std::string payload);
@@ -68,9 +72,11 @@ class ws_connection final : public whisper::connection,
   void finish(int code);
 
   worker& owner_;
-  asio::ip::tcp::socket socket_;
+  connection_socket socket_;
   whisper::user user_;  // handed to the hub in start()
   std::string remote_;
+  ip_slot address_slot_;  // counted in the per-IP and per-user limits until finish()
+  user_slot user_slot_;
   std::shared_ptr<whisper::consumer> consumer_;
   whisper::outbound_queue queue_;
   frame_parser parser_;
@@ -80,8 +86,8 @@ class ws_connection final : public whisper::connection,
   std::vector<out_frame> pending_;
   std::size_t pending_index_ = 0;
   std::size_t written_ = 0;
-  bool waiting_writable_ = false;
-  bool close_taken_ = false;  // a close frame left the queue: drop whatever follows it
+  bool waiting_writable_ = false;  // plain: waiting for POLLOUT; TLS: a write in flight
+  bool close_taken_ = false;       // a close frame left the queue: drop whatever follows it
 
   std::atomic<bool> close_queued_{false};
   std::atomic<int> close_code_{0};  // of the closing handshake (for the log line)

@@ -5,6 +5,7 @@
 #include <sys/uio.h>
 
 #include <array>
+#include <asio/write.hpp>
 #include <cerrno>
 
 #include "opcode.hpp"
@@ -23,7 +24,7 @@ void ws_connection::flush() {
   if (finished_ || waiting_writable_) return;
   for (int round = 0; round < max_write_rounds; ++round) {
     if (pending_index_ == pending_.size() && !take_queued()) return;
-    if (!write_some()) return;
+    if (!(socket_.secure() ? write_tls() : write_some())) return;
   }
   post_flush();  // still more: let the thread's other connections have a turn first
 }
@@ -77,24 +78,61 @@ bool ws_connection::write_some() {
   msghdr message{};
   message.msg_iov = iov.data();
   message.msg_iovlen = count;
-  const ssize_t sent = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
+  const ssize_t sent = ::sendmsg(socket_.tcp().native_handle(), &message, MSG_NOSIGNAL);
   if (sent < 0) {
     if (errno == EINTR) return true;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
       // The peer is not reading fast enough: resume when the socket can take more.
       waiting_writable_ = true;
-      socket_.async_wait(asio::ip::tcp::socket::wait_write,
-                         [self = shared_from_this()](const asio::error_code& ec) {
-                           self->waiting_writable_ = false;
-                           if (!ec) self->flush();
-                         });
+      socket_.tcp().async_wait(asio::ip::tcp::socket::wait_write,
+                               [self = shared_from_this()](const asio::error_code& ec) {
+                                 self->waiting_writable_ = false;
+                                 if (!ec) self->flush();
+                               });
       return false;
     }
     finish(1006);
     return false;
   }
+  account_written(static_cast<std::size_t>(sent));
+  if (close_sent_) {
+    close_frame_sent();
+    return false;
+  }
+  return true;
+}
+
+bool ws_connection::write_tls() {
+#ifdef WHISPER_HAVE_TLS
+  // SSL_write takes one buffer: the batch is coalesced (a copy the plain path avoids),
+  // then written whole by one asynchronous write. waiting_writable_ keeps it the only one.
+  std::string& batch = socket_.tls()->write_buffer;
+  batch.clear();
+  for (std::size_t i = pending_index_; i < pending_.size(); ++i) {
+    const out_frame& frame = pending_[i];
+    batch += frame.header.view();
+    if (frame.payload) batch += *frame.payload;
+  }
+  waiting_writable_ = true;
+  asio::async_write(socket_.tls()->stream, asio::buffer(batch),
+                    [self = shared_from_this()](const asio::error_code& ec, std::size_t sent) {
+                      self->waiting_writable_ = false;
+                      if (self->finished_) return;
+                      if (ec) return self->finish(1006);
+                      self->account_written(sent);
+                      // Do not keep a burst's buffer on an idle connection.
+                      std::string& written = self->socket_.tls()->write_buffer;
+                      if (written.capacity() > 64 * 1024) std::string().swap(written);
+                      if (self->close_sent_) return self->close_frame_sent();
+                      self->flush();
+                    });
+#endif
+  return false;
+}
+
+void ws_connection::account_written(std::size_t sent) {
   // Account what went out: whole frames are released from the queue's byte count.
-  auto left = static_cast<std::size_t>(sent);
+  auto left = sent;
   while (left > 0) {
     out_frame& frame = pending_[pending_index_];
     const std::size_t rest = frame.size() - written_;
@@ -109,11 +147,6 @@ bool ws_connection::write_some() {
     if (frame.kind == opcode::close) close_sent_ = true;
     frame.payload.reset();
   }
-  if (close_sent_) {
-    close_frame_sent();
-    return false;
-  }
-  return true;
 }
 
 void ws_connection::close_frame_sent() {
@@ -122,7 +155,7 @@ void ws_connection::close_frame_sent() {
   // Our FIN tells the peer we are done writing; reading goes on until its close or EOF,
   // so its last bytes do not turn our close into a reset that could eat the close frame.
   asio::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  socket_.tcp().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   if (close_received_) finish(close_code_);
 }
 

@@ -1,0 +1,40 @@
+// The channel layer and presence a serving process uses: in-process (default) or Redis
+// (several whisper-server processes behind one Redis), chosen by config.channel_layer.
+#pragma once
+
+#include <memory>
+
+#include "config.hpp"
+#include "whisper/channel_layer.hpp"
+#include "whisper/presence.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace whisper_server {
+
+/// Owns the layer and presence (and, for Redis, the io thread driving hiredis).
+///
+/// Thread safety: layer() and presence() are safe to use from any thread; construct
+/// and destroy from one thread.
+class chat_backend {
+ public:
+  /// Throws config_error for "redis" in a build without the Redis layer, and
+  /// std::runtime_error when Redis cannot be reached.
+  chat_backend(const server_config& config, std::shared_ptr<spdlog::logger> log);
+  ~chat_backend();
+  chat_backend(const chat_backend&) = delete;
+  chat_backend& operator=(const chat_backend&) = delete;
+
+  whisper::channel_layer& layer() { return *layer_; }
+  whisper::presence& presence() { return *presence_; }
+
+ private:
+  struct redis_runtime;
+  std::unique_ptr<redis_runtime> redis_;
+  std::unique_ptr<whisper::channel_layer> layer_;
+  std::unique_ptr<whisper::presence> presence_;
+};
+
+}  // namespace whisper_server

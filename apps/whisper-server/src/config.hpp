@@ -1,0 +1,67 @@
+// The server's configuration: one struct, filled from a TOML file, then WHISPER_*
+// environment variables, then command-line flags (later sources win).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "whisper/limits.hpp"
+#include "whisper/password.hpp"
+
+namespace whisper_server {
+
+/// A bad configuration value or file; the message is one sentence naming where.
+class config_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Every setting of whisper-server (docs/configuration.md lists keys and defaults).
+///
+/// Thread safety: plain value type; a shared object is safe for concurrent reads.
+struct server_config {
+  std::string listen = "127.0.0.1:8000";
+  unsigned threads = 0;
+  std::string database = "whisper.db";
+  std::vector<std::string> allowed_hosts;
+  std::string cookie_name = "sessionid";
+  std::optional<bool> cookie_secure;  ///< unset: Secure only on requests that came over TLS
+  std::chrono::seconds session_lifetime{14 * 24 * 3600};
+  bool enter_leave_notices = true;
+  bool signup_enabled = false;
+  whisper::limits limits;
+  whisper::argon2_params argon2;
+  std::string channel_layer = "memory";
+  std::string redis_url = "redis://127.0.0.1:6379/0";
+  std::string redis_prefix = "whisper";
+  std::string log_level = "info";
+  std::string log_format = "plain";
+  std::string api_token;
+};
+
+/// The names of every key, in documentation order (the flag is "--" + key with '-'
+/// for '_', the environment variable "WHISPER_" + upper-case key).
+const std::vector<std::string>& config_keys();
+
+/// Sets one key from its text form (environment variable or flag). `origin` names the
+/// source in the error message. Throws config_error.
+void apply_config_text(server_config& config, const std::string& key, const std::string& text,
+                       const std::string& origin);
+
+/// Reads a TOML file over `config`. Throws config_error ("file:line: ...").
+void apply_config_file(server_config& config, const std::string& path);
+
+/// Applies every WHISPER_<KEY> variable present in the environment.
+void apply_config_environment(server_config& config);
+
+/// Checks cross-key rules (log_format, channel_layer, ...). Throws config_error.
+void validate_config(const server_config& config);
+
+/// Splits "host:port" ("[::1]:8000" too). Throws config_error.
+std::pair<std::string, unsigned short> split_listen_address(const std::string& listen);
+
+}  // namespace whisper_server

@@ -1,0 +1,82 @@
+// The WebSocket upgrade of an http_session: the RFC 6455 checks, Origin, authentication
+// and the per-user connection limit, then the hand-over of the socket to a ws_connection.
+#include <spdlog/spdlog.h>
+
+#include "http_session.hpp"
+#include "http_wire.hpp"
+#include "whisper/auth.hpp"
+#include "ws_connection.hpp"
+
+namespace whisper_server::net {
+
+void http_session::upgrade(http_request&& request) {
+  server_context& ctx = owner_.context();
+  const auto upgrade_header = request.header("upgrade");
+  const auto version = request.header("sec-websocket-version");
+  const auto key = request.header("sec-websocket-key");
+  if (request.method != "GET" || !upgrade_header ||
+      !header_has_token(*upgrade_header, "websocket") || !key || key->empty()) {
+    ctx.stats.refused_other.fetch_add(1, std::memory_order_relaxed);
+    return refuse(400, "a WebSocket upgrade was expected here", "not a WebSocket upgrade");
+  }
+  if (!version || *version != "13") {
+    // RFC 6455 §4.4: 426 and the version this server speaks.
+    ctx.stats.refused_other.fetch_add(1, std::memory_order_relaxed);
+    auto response = plain_response(426, "unsupported WebSocket version");
+    response.headers.emplace_back("Sec-WebSocket-Version", "13");
+    return refuse_with(std::move(response), "unsupported Sec-WebSocket-Version");
+  }
+  const auto origin = request.header("origin");
+  if (!whisper::origin_allowed(origin, request.header("host").value_or(""),
+                               ctx.options.allowed_hosts)) {
+    ctx.stats.refused_origin.fetch_add(1, std::memory_order_relaxed);
+    return refuse(403, "origin not allowed", "origin " + std::string(*origin) + " not allowed");
+  }
+
+  whisper::handshake hs;
+  hs.path = request.path;
+  hs.query = request.query;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "cookie") continue;
+    for (auto& cookie : whisper::parse_cookies(value)) hs.cookies.insert(std::move(cookie));
+  }
+  hs.remote_address = remote_;
+  const std::string response_101 = switching_protocols_response(*key);
+  hs.headers = std::move(request.headers);
+
+  whisper::auth_result result;
+  try {
+    result = ctx.authenticate ? ctx.authenticate(hs)
+                              : whisper::auth_result::refuse("no authenticator configured");
+  } catch (const std::exception& e) {
+    spdlog::error("authenticator failed for remote={}: {}", remote_, e.what());
+    ctx.stats.refused_other.fetch_add(1, std::memory_order_relaxed);
+    return refuse(500, "internal server error", "authenticator failed");
+  }
+  if (!result) {
+    ctx.stats.refused_auth.fetch_add(1, std::memory_order_relaxed);
+    const int status = result.status >= 400 && result.status < 600 ? result.status : 403;
+    return refuse(status, reason_phrase(status), "not authenticated: " + result.reason);
+  }
+
+  auto user_count =
+      ctx.per_user->try_acquire(result.who->id, ctx.options.limits.max_connections_per_user);
+  if (!user_count) {
+    ctx.stats.refused_user_limit.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("refused upgrade: too many connections for user {}", result.who->username);
+    return refuse(429, "too many connections for this user", "user connection limit");
+  }
+
+  // Accepted: the socket moves to a ws_connection; this session and its request go away.
+  ctx.stats.upgrades.fetch_add(1, std::memory_order_relaxed);
+  auto self = shared_from_this();
+  finished_ = true;
+  owner_.remove(this);
+  auto conn =
+      std::make_shared<ws_connection>(owner_, std::move(socket_), std::move(*result.who), remote_,
+                                      std::move(address_slot_), std::move(*user_count));
+  const std::string early = std::move(leftover_);
+  conn->start(response_101, early);
+}
+
+}  // namespace whisper_server::net

@@ -1,0 +1,81 @@
+// GET /, /admin/, /static/<file> and /healthz.
+#include "http_util.hpp"
+#include "site.hpp"
+#include "web_assets.hpp"
+
+namespace whisper_server {
+namespace {
+
+// Served at / until the web engineer's chat.html exists: proves the login flow.
+constexpr std::string_view kChatFallback =
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<meta name=\"csrf-token\" content=\"{{csrf_token}}\"><title>whisper</title>"
+    "<link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main>"
+    "<h1>whisper</h1><p>Logged in as <strong>{{username}}</strong>.</p>"
+    "<form method=\"post\" action=\"/accounts/logout/\">"
+    "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{{csrf_token}}\">"
+    "<button type=\"submit\">Log out</button></form></main></body></html>";
+constexpr std::string_view kAdminFallback =
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<meta name=\"csrf-token\" content=\"{{csrf_token}}\"><title>whisper admin</title></head>"
+    "<body><main><h1>whisper administration</h1><p>Staff user {{username}}: use the JSON API "
+    "under /api/ (docs/api.md).</p></main></body></html>";
+
+net::http_response login_redirect(std::string_view next) {
+  return redirect_response("/accounts/login/?next=" + url_encode(next));
+}
+
+net::http_response static_file(std::string_view name) {
+  const web_asset* asset = nullptr;
+  // Templates (*.html) hold placeholders and are only served rendered.
+  const bool is_template = name.size() >= 5 && name.substr(name.size() - 5) == ".html";
+  if (name.find('/') == std::string_view::npos && !is_template) asset = find_web_asset(name);
+  if (asset == nullptr) return message_page(404, "Not Found", "No such file.");
+  net::http_response response;
+  response.headers.emplace_back("Content-Type", std::string(asset->content_type));
+  // Assets are not fingerprinted: cache briefly, and revalidate after a deploy.
+  response.headers.emplace_back("Cache-Control", "public, max-age=300");
+  add_security_headers(response);
+  response.body = std::string(asset->body);
+  return response;
+}
+
+net::http_response health(const site_context& site) {
+  try {
+    auto guard = site.db.lock();
+    statement probe(site.db, "SELECT COUNT(*) FROM rooms");
+    probe.step();
+    return json_response(200, R"({"status":"ok"})");
+  } catch (const std::exception&) {
+    return json_response(503, R"({"status":"unavailable"})");
+  }
+}
+
+}  // namespace
+
+bool handle_plain_pages(const site_context& site, const net::http_request& request,
+                        const visitor& who, const net::http_responder& respond) {
+  if (request.method != "GET" && request.method != "HEAD") return false;
+  const std::string& path = request.path;
+  if (path == "/") {
+    respond(who.user && !who.via_api_token ? render_page(site, who, "chat.html", kChatFallback)
+                                           : login_redirect("/"));
+  } else if (path == "/admin/") {
+    if (!who.user || who.via_api_token) {
+      respond(login_redirect("/admin/"));
+    } else if (!who.user->is_staff) {
+      respond(message_page(403, "Forbidden", "The administration is for staff users only."));
+    } else {
+      respond(render_page(site, who, "admin.html", kAdminFallback));
+    }
+  } else if (path.rfind("/static/", 0) == 0) {
+    respond(static_file(std::string_view(path).substr(8)));
+  } else if (path == "/healthz") {
+    respond(health(site));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace whisper_server

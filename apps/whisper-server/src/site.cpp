@@ -1,0 +1,136 @@
+// Routing: who is asking (session cookie or API token), CSRF for unsafe methods, then
+// the route group. Every exception stops here as a 500: none reaches the transport.
+#include "site.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+
+#include "http_util.hpp"
+#include "page_template.hpp"
+#include "web_assets.hpp"
+#include "whisper/auth.hpp"
+
+namespace whisper_server {
+namespace {
+
+bool is_unsafe(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// A csrftoken cookie we would have issued: 32-64 hex digits. Anything else is replaced.
+bool plausible_csrf_token(std::string_view token) {
+  if (token.size() < 32 || token.size() > 64) return false;
+  for (char ch : token) {
+    if (!std::isxdigit(static_cast<unsigned char>(ch))) return false;
+  }
+  return true;
+}
+
+// The CSRF token the request carries: the form field, else the X-CSRFToken header.
+std::string submitted_csrf_token(const net::http_request& request) {
+  if (auto header = request.header("x-csrftoken")) return std::string(*header);
+  auto type = request.header("content-type");
+  if (type && starts_with(*type, "application/x-www-form-urlencoded")) {
+    return form_value(parse_form(request.body), csrf_field_name);
+  }
+  return {};
+}
+
+}  // namespace
+
+visitor site::identify(const net::http_request& request) const {
+  visitor who;
+  const auto& config = context_.config;
+  who.secure = request.secure || config.cookie_secure.value_or(false);
+  if (auto auth = request.header("authorization"); auth && !config.api_token.empty()) {
+    constexpr std::string_view bearer = "Bearer ";
+    if (starts_with(*auth, bearer) &&
+        constant_time_equal(auth->substr(bearer.size()), config.api_token)) {
+      who.via_api_token = true;
+      who.user = whisper::user{0, "api", "API token", true, true};
+      return who;
+    }
+  }
+  std::map<std::string, std::string, std::less<>> cookies;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "cookie") continue;
+    for (auto& [cookie, cookie_value] : whisper::parse_cookies(value))
+      cookies.emplace(cookie, cookie_value);
+  }
+  if (auto it = cookies.find(csrf_cookie_name);
+      it != cookies.end() && plausible_csrf_token(it->second)) {
+    who.csrf_cookie = it->second;
+  }
+  if (auto it = cookies.find(config.cookie_name); it != cookies.end()) {
+    if (auto user_id = context_.sessions.lookup(it->second)) {
+      auto found = context_.users.find(*user_id);
+      if (found && found->is_active) {
+        who.user = std::move(found);
+        who.session_id = it->second;
+      }
+    }
+  }
+  return who;
+}
+
+void site::handle(net::http_request&& request, net::http_responder respond) const {
+  const auto log = context_.log;
+  try {
+    // Path only: query strings may carry secrets.
+    log->debug("{} {} from {}", request.method, request.path, request.remote_address);
+    visitor who = identify(request);
+    const bool api = starts_with(request.path, "/api/");
+    if (is_unsafe(request.method) && !who.via_api_token) {
+      const std::string token = submitted_csrf_token(request);
+      if (who.csrf_cookie.empty() || !constant_time_equal(token, who.csrf_cookie)) {
+        log->info("CSRF verification failed: {} {} from {}", request.method, request.path,
+                  request.remote_address);
+        respond(api ? json_error(403, "CSRF_FAILED", "CSRF verification failed.")
+                    : message_page(403, "Forbidden", "CSRF verification failed. Request aborted."));
+        return;
+      }
+    }
+    if (api) {
+      handle_api(context_, request, who, std::move(respond));
+    } else if (starts_with(request.path, "/accounts/")) {
+      handle_account_pages(context_, request, who, std::move(respond));
+    } else if (!handle_plain_pages(context_, request, who, respond)) {
+      respond(message_page(404, "Not Found", "The requested page does not exist."));
+    }
+  } catch (const std::exception& e) {
+    log->error("{} {} failed: {}", request.method, request.path, e.what());
+    respond(message_page(500, "Server Error", "The server could not answer this request."));
+  }
+}
+
+net::http_response render_page(const site_context& site, const visitor& who, std::string_view asset,
+                               std::string_view fallback,
+                               const std::map<std::string, std::string, std::less<>>& extra) {
+  std::string csrf = who.csrf_cookie;
+  const bool new_token = csrf.empty();
+  if (new_token) csrf = whisper::random_token(16);
+  template_values values = extra;
+  values["csrf_token"] = csrf;
+  values["username"] = who.user ? who.user->username : "";
+  values["name"] = who.user ? who.user->name : "";
+  values["is_staff"] = who.user && who.user->is_staff ? "true" : "false";
+  values["cookie_name"] = site.config.cookie_name;
+  const web_asset* page = find_web_asset(asset);
+  auto response = html_response(200, render_template(page ? page->body : fallback, values));
+  if (new_token) {
+    // Not HttpOnly: the pages' scripts read it to send X-CSRFToken (as Django's).
+    cookie_options options;
+    options.http_only = false;
+    options.secure = who.secure;
+    options.max_age = 365LL * 24 * 3600;
+    response.headers.emplace_back("Set-Cookie", set_cookie_value(csrf_cookie_name, csrf, options));
+  }
+  return response;
+}
+
+}  // namespace whisper_server

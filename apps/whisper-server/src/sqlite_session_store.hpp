@@ -1,0 +1,53 @@
+// whisper::session_store over the sessions table, with an in-memory cache for the
+// WebSocket upgrade path.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "sqlite_db.hpp"
+#include "whisper/session_store.hpp"
+
+namespace whisper_server {
+
+/// Sessions in SQLite. lookup() answers from a cache of recently seen live sessions;
+/// this process's remove()/remove_user() evict at once, and a cached entry is checked
+/// against the database again after `recheck`, so a logout done by another process
+/// (or a CLI changepassword) takes effect within that time. Expired rows are purged
+/// by purge_expired() and, now and then, by create().
+///
+/// Thread safety: every member may be called concurrently. The database must outlive
+/// the store.
+class sqlite_session_store final : public whisper::session_store {
+ public:
+  explicit sqlite_session_store(database& db,
+                                std::chrono::seconds recheck = std::chrono::seconds(30));
+
+  std::string create(whisper::user_id user, std::chrono::seconds lifetime) override;
+  std::optional<whisper::user_id> lookup(std::string_view session_id) override;
+  void remove(std::string_view session_id) override;
+  void remove_user(whisper::user_id user) override;
+  /// Deletes every expired session row. Returns how many.
+  int purge_expired();
+
+ private:
+  struct cached {
+    whisper::user_id user = 0;
+    std::int64_t expires_at = 0;  // unix seconds
+    std::chrono::steady_clock::time_point checked_at;
+  };
+
+  database& db_;
+  const std::chrono::seconds recheck_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, cached> cache_;
+  std::atomic<unsigned> creates_{0};
+};
+
+/// Seconds since the epoch, now.
+std::int64_t unix_seconds_now();
+
+}  // namespace whisper_server

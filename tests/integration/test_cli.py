@@ -1,0 +1,197 @@
+"""whisper-server's command line: every subcommand's happy path and its main error."""
+import os
+import re
+import socket
+import subprocess
+
+from whisper_fixture import BIN, PASSWORD, Env, Server, run_tests
+
+
+def fresh():
+    return Env().migrated()
+
+
+def test_version_and_help_of_every_subcommand():
+    env = Env()
+    out = env.cli("--version")
+    assert out.returncode == 0 and re.search(r"whisper-server \d+\.\d+\.\d+", out.stdout), out
+    for sub in ["migrate", "createsuperuser", "createuser", "changepassword", "createroom",
+                "listrooms", "listusers", "runserver", "bench-users", "quickstart"]:
+        result = env.cli(sub, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout, (sub, result.stderr)
+
+
+def test_migrate_creates_schema_and_is_idempotent():
+    env = Env()
+    first = env.cli_ok("migrate")
+    assert "to 1" in first.stdout, first.stdout
+    again = env.cli_ok("migrate")
+    assert "up to date" in again.stdout, again.stdout
+
+
+def test_commands_on_unmigrated_database_explain_how_to_fix():
+    env = Env()
+    for args in (["listrooms"], ["listusers"], ["runserver", "127.0.0.1:0"]):
+        result = env.cli(*args)
+        assert result.returncode != 0, args
+        assert f"database {env.db} is not migrated: run `whisper-server migrate`" in result.stderr, \
+            result.stderr
+
+
+def test_createsuperuser_reads_password_from_stdin_or_environment():
+    env = fresh()
+    out = env.cli_ok("createsuperuser", "--username", "root", "--no-input", stdin=PASSWORD + "\n")
+    assert "Superuser 'root' created" in out.stdout
+    env.cli_ok("createsuperuser", "--username", "root2", "--no-input",
+               env={"WHISPER_PASSWORD": "from-env"})
+    listing = env.cli_ok("listusers").stdout
+    assert re.search(r"root\s+yes\s+yes", listing), listing
+    assert re.search(r"root2\s+yes\s+yes", listing), listing
+
+
+def test_createsuperuser_without_password_or_username_fails():
+    env = fresh()
+    result = env.cli("createsuperuser", "--username", "root", "--no-input")
+    assert result.returncode != 0 and "no password given" in result.stderr, result.stderr
+    result = env.cli("createsuperuser", "--no-input", stdin="x\n")
+    assert result.returncode != 0 and "--username is required" in result.stderr, result.stderr
+
+
+def test_createuser_and_duplicate_username():
+    env = fresh()
+    out = env.cli_ok("createuser", "bob", "--name", "Bob B.", "--no-input", stdin="pw\n")
+    assert "User 'bob' created" in out.stdout
+    dup = env.cli("createuser", "bob", "--no-input", stdin="pw\n")
+    assert dup.returncode != 0 and "a user named 'bob' already exists" in dup.stderr, dup.stderr
+    listing = env.cli_ok("listusers").stdout
+    assert re.search(r"bob\s+no\s+yes\s+Bob B\.", listing), listing
+
+
+def test_changepassword_and_unknown_user():
+    env = fresh()
+    env.add_user("carol")
+    out = env.cli_ok("changepassword", "carol", "--no-input", stdin="new-password\n")
+    assert "Password changed for user 'carol'" in out.stdout
+    missing = env.cli("changepassword", "nobody", "--no-input", stdin="x\n")
+    assert missing.returncode != 0 and "no user named 'nobody'" in missing.stderr
+
+
+def test_createroom_and_listrooms():
+    env = fresh()
+    env.cli_ok("createroom", "--title", "Lobby")
+    env.cli_ok("createroom", "--title", "Staff", "--staff-only")
+    listing = env.cli_ok("listrooms").stdout
+    assert re.search(r"1\s+no\s+Lobby", listing) and re.search(r"2\s+yes\s+Staff", listing), listing
+    missing = env.cli("createroom")
+    assert missing.returncode != 0 and "--title" in missing.stderr
+
+
+def test_bench_users_writes_one_cookie_per_user():
+    env = fresh()
+    cookies = os.path.join(env.dir, "cookies.txt")
+    env.cli_ok("bench-users", "--count", "50", "--prefix", "load", "--cookies", cookies)
+    lines = open(cookies).read().splitlines()
+    assert len(lines) == 50 and len(set(lines)) == 50
+    assert all(re.fullmatch(r"sessionid=[0-9a-f]{64}", line) for line in lines), lines[:3]
+    assert "load50" in env.cli_ok("listusers").stdout
+    bad = env.cli("bench-users", "--count", "0", "--cookies", cookies)
+    assert bad.returncode != 0 and "--count must be a positive number" in bad.stderr
+
+
+def test_malformed_config_names_file_and_line():
+    env = Env()
+    with open(env.config, "a") as f:
+        f.write("threads = \n")
+    result = env.cli("listrooms")
+    assert result.returncode == 2, result
+    assert re.search(re.escape(env.config) + r":\d+:", result.stderr), result.stderr
+
+
+def test_wrong_config_value_and_unknown_key_are_refused():
+    env = Env()
+    with open(env.config, "a") as f:
+        f.write('threads = "many"\n')
+    result = env.cli("listrooms")
+    assert result.returncode == 2 and "threads: expected an integer" in result.stderr, result.stderr
+    env2 = Env()
+    with open(env2.config, "a") as f:
+        f.write('colour = "blue"\n')
+    result = env2.cli("listrooms")
+    assert result.returncode == 2 and "unknown key 'colour'" in result.stderr, result.stderr
+
+
+def test_unreadable_config_file_is_reported():
+    env = Env()
+    missing = os.path.join(env.dir, "missing.toml")
+    result = subprocess.run([BIN, "--config", missing, "listrooms"], capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 2 and f"cannot read config file {missing}" in result.stderr, \
+        result.stderr
+
+
+def test_flags_override_environment_override_file():
+    env = fresh()
+    other_db = os.path.join(env.dir, "other.db")
+    # The environment moves the database; the flag moves it back.
+    result = env.cli("listrooms", env={"WHISPER_DATABASE": other_db})
+    assert result.returncode != 0 and other_db in result.stderr
+    env.cli_ok("--database", env.db, "listrooms", env={"WHISPER_DATABASE": other_db})
+
+
+def test_config_file_can_come_from_whisper_config():
+    env = fresh()
+    env.cli_ok("createroom", "--title", "FromEnv")
+    result = subprocess.run([BIN, "listrooms"], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "WHISPER_CONFIG": env.config}, cwd=env.dir)
+    assert result.returncode == 0 and "FromEnv" in result.stdout, result.stderr
+
+
+def test_redis_layer_that_cannot_work_is_a_clear_error():
+    env = fresh()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    result = env.cli("--channel-layer", "redis", "--redis-url", f"redis://127.0.0.1:{port}/0",
+                     "runserver", "127.0.0.1:0", timeout=30)
+    assert result.returncode != 0, result.stderr
+    # Without the Redis layer in the build, or with it and no Redis: one clear sentence.
+    assert ("needs a build with WHISPER_WITH_REDIS" in result.stderr or
+            f"127.0.0.1:{port}" in result.stderr), result.stderr
+
+
+def test_port_in_use_gives_a_clear_error():
+    env = fresh()
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen(1)
+    port = blocker.getsockname()[1]
+    try:
+        result = env.cli("runserver", f"127.0.0.1:{port}", timeout=20)
+        assert result.returncode != 0, result.stdout
+        assert str(port) in result.stderr and "in use" in result.stderr, result.stderr
+    finally:
+        blocker.close()
+
+
+def test_quickstart_creates_admin_once_and_rooms():
+    env = Env()
+    server = Server(env, command="quickstart")
+    try:
+        output = "".join(server.lines)
+        assert re.search(r"Created superuser 'admin' with password: \S+", output), output
+        assert "Created rooms 'Lobby' and 'Staff'" in output
+    finally:
+        assert server.terminate() == 0
+    again = Server(env, command="quickstart")
+    try:
+        assert "Created superuser" not in "".join(again.lines)
+    finally:
+        again.terminate()
+    listing = env.cli_ok("listrooms").stdout
+    assert "Lobby" in listing and "Staff" in listing
+
+
+if __name__ == "__main__":
+    assert BIN, "set WHISPER_SERVER_BIN"
+    run_tests(globals())
