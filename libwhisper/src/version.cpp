@@ -2,4 +2,6 @@
 // library which version it is without C++ name mangling.
 #include "whisper/version.hpp"
 
-extern "C" const char* whisper_version_string() { return whisper::version; }
+extern "C" const char* whisper_version_string() {
+  return whisper::version;
+}

@@ -36,10 +36,10 @@ struct chat_stats {
   std::atomic<std::uint64_t> connections_opened{0};
   std::atomic<std::uint64_t> connections_closed{0};
   std::atomic<std::uint64_t> frames_in{0};
-  std::atomic<std::uint64_t> messages_in{0};       ///< accepted `send` commands
+  std::atomic<std::uint64_t> messages_in{0};  ///< accepted `send` commands
   std::atomic<std::uint64_t> joins{0};
   std::atomic<std::uint64_t> leaves{0};
-  std::atomic<std::uint64_t> deliveries{0};        ///< frames queued to clients
+  std::atomic<std::uint64_t> deliveries{0};  ///< frames queued to clients
   std::atomic<std::uint64_t> errors_sent{0};
   std::atomic<std::uint64_t> rate_limited{0};
   std::atomic<std::uint64_t> slow_disconnects{0};  ///< clients closed for outbound overflow
@@ -55,8 +55,7 @@ using event_handler = std::function<void(consumer& self, const event& e)>;
 /// disconnect_user() may then be called concurrently from any thread.
 class chat {
  public:
-  chat(channel_layer& layer, room_directory& rooms, presence& presence,
-       chat_options options = {});
+  chat(channel_layer& layer, room_directory& rooms, presence& presence, chat_options options = {});
   ~chat();
   chat(const chat&) = delete;
   chat& operator=(const chat&) = delete;

@@ -20,11 +20,11 @@ std::string_view to_string(error_code code);
 /// WebSocket close codes the core asks transports to use (RFC 6455 §7.4.1).
 namespace close_code {
 inline constexpr int normal = 1000;
-inline constexpr int going_away = 1001;       ///< server shutting down
-inline constexpr int unsupported_data = 1003; ///< binary frame
-inline constexpr int policy_violation = 1008; ///< repeated rate-limit abuse, account disabled
-inline constexpr int message_too_big = 1009;  ///< frame over limits::max_frame_bytes
-inline constexpr int try_again_later = 1013;  ///< outbound queue overflow: client too slow
+inline constexpr int going_away = 1001;        ///< server shutting down
+inline constexpr int unsupported_data = 1003;  ///< binary frame
+inline constexpr int policy_violation = 1008;  ///< repeated rate-limit abuse, account disabled
+inline constexpr int message_too_big = 1009;   ///< frame over limits::max_frame_bytes
+inline constexpr int try_again_later = 1013;   ///< outbound queue overflow: client too slow
 }  // namespace close_code
 
 }  // namespace whisper

@@ -42,10 +42,10 @@ struct event {
   std::string type;  ///< one of event_type, or an embedder's own type
   room_id room = 0;
   std::string username;
-  std::string message;   ///< text for chat.message; empty otherwise
-  int kind = 0;          ///< the wire msg_type
-  std::string data;      ///< JSON text for embedder events (empty for the core's events)
-  frame_ptr wire;        ///< the client frame, encoded once (null if the type has none)
+  std::string message;  ///< text for chat.message; empty otherwise
+  int kind = 0;         ///< the wire msg_type
+  std::string data;     ///< JSON text for embedder events (empty for the core's events)
+  frame_ptr wire;       ///< the client frame, encoded once (null if the type has none)
 };
 
 using event_ptr = std::shared_ptr<const event>;

@@ -32,8 +32,7 @@ class presence {
   virtual void left(room_id room, const user& u) = 0;
   /// Forgets a room (deleted).
   virtual void clear(room_id room) = 0;
-  virtual void list(room_id room,
-                    std::function<void(std::vector<presence_entry>)> done) = 0;
+  virtual void list(room_id room, std::function<void(std::vector<presence_entry>)> done) = 0;
 };
 
 /// In-memory presence for one process.
@@ -41,8 +40,7 @@ class memory_presence final : public presence {
  public:
   using clock_fn = std::function<std::chrono::system_clock::time_point()>;
   /// `now` defaults to the system clock; tests pass their own.
-  explicit memory_presence(std::chrono::seconds timeout = std::chrono::hours(1),
-                           clock_fn now = {});
+  explicit memory_presence(std::chrono::seconds timeout = std::chrono::hours(1), clock_fn now = {});
   ~memory_presence() override;
 
   void entered(room_id room, const user& u) override;
