@@ -94,7 +94,7 @@ void chat::delete_room(room_id room) {
   presence_.clear(room);
 }
 
-void chat::disconnect_user(user_id id, int code, std::string reason) {
+void chat::disconnect_user(user_id id, int code, std::string_view reason) {
   layer_.group_send(user_group_name(id), make_user_disconnect_event(code, reason));
 }
 

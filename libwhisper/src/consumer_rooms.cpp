@@ -114,7 +114,7 @@ void consumer::list_users(room_id room) {
   }
   // The presence may answer later on another thread: hold the consumer only weakly.
   std::weak_ptr<consumer> self = weak_from_this();
-  hub_.presence().list(room, [self, room](std::vector<presence_entry> users) {
+  hub_.presence().list(room, [self, room](const std::vector<presence_entry>& users) {
     if (auto me = self.lock()) {
       if (!me->closed_.load(std::memory_order_acquire)) me->send(encode_room_users(room, users));
     }

@@ -78,7 +78,7 @@ class chat {
   void delete_room(room_id room);
   /// Closes every connection of a user, in every process (account disabled or deleted).
   void disconnect_user(user_id id, int code = close_code::policy_violation,
-                       std::string reason = "account disabled");
+                       std::string_view reason = "account disabled");
 
   channel_layer& layer() const { return layer_; }
   room_directory& rooms() const { return rooms_; }
