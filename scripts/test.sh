@@ -5,13 +5,14 @@
 #   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. the concurrency tests under ThreadSanitizer
 #   4. code quality: clang-format, clang-tidy, cppcheck, and the coverage of stage 1
+#   5. a short libFuzzer run of every fuzz target (clang; longer runs: docs/security.md)
 # Set WHISPER_STAGES="build asan" (etc.) to run a subset while developing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 ./scripts/install-deps.sh test
 
-stages=${WHISPER_STAGES:-build asan tsan quality}
+stages=${WHISPER_STAGES:-build asan tsan quality fuzz}
 jobs=$(nproc)
 started=$(date +%s)
 
@@ -31,24 +32,29 @@ for s in $stages; do
     ;;
   asan)
     stage "AddressSanitizer + UndefinedBehaviorSanitizer"
-    configure build-asan -DWHISPER_SANITIZE=address,undefined -DWHISPER_BUILD_BENCH=OFF
+    configure build-asan -DWHISPER_SANITIZE=address,undefined -DWHISPER_BUILD_BENCH=OFF -DWHISPER_BUILD_EXAMPLES=OFF
     cmake --build build-asan -j "$jobs"
-    # The browser suite exercises pages, not memory safety: it runs once, in stage 1.
+    # The browser suite exercises pages and the install suite packaging, not memory
+    # safety: they run once, in stage 1.
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      ctest --test-dir build-asan --output-on-failure -j 2 -LE 'e2e|bench'
+      ctest --test-dir build-asan --output-on-failure -j 2 -LE 'e2e|bench|install'
     ;;
   tsan)
-    stage "ThreadSanitizer (concurrency tests)"
+    stage "ThreadSanitizer (concurrency, transport and Redis tests)"
     configure build-tsan -DWHISPER_SANITIZE=thread -DWHISPER_BUILD_BENCH=OFF -DWHISPER_BUILD_EXAMPLES=OFF
     cmake --build build-tsan -j "$jobs"
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-      ctest --test-dir build-tsan --output-on-failure -L concurrency
+      ctest --test-dir build-tsan --output-on-failure -L 'concurrency|net|redis'
     ;;
   quality)
     stage "code quality"
     ./scripts/quality.sh build
     ;;
-  *) echo "unknown stage '$s' (build asan tsan quality)" >&2; exit 2 ;;
+  fuzz)
+    stage "fuzzing (${WHISPER_FUZZ_SECONDS:-10} s per target)"
+    ./scripts/fuzz.sh "${WHISPER_FUZZ_SECONDS:-10}"
+    ;;
+  *) echo "unknown stage '$s' (build asan tsan quality fuzz)" >&2; exit 2 ;;
   esac
 done
 stage "all stages passed"
