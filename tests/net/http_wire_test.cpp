@@ -62,3 +62,10 @@ TEST_CASE("wire: a target splits into path and raw query") {
   CHECK(path == "/chat/stream/");
   CHECK(query.empty());
 }
+
+TEST_CASE("wire: Cookie headers joined with \", \" become one \"; \"-separated list again") {
+  CHECK(net::unmerge_cookie_header("a=1; b=2") == "a=1; b=2");
+  CHECK(net::unmerge_cookie_header("a=1; b=2, sessionid=xyz") == "a=1; b=2; sessionid=xyz");
+  CHECK(net::unmerge_cookie_header(" a=1 ,b=2;; ") == "a=1; b=2");
+  CHECK(net::unmerge_cookie_header("").empty());
+}

@@ -65,7 +65,7 @@ TEST_CASE("upgrade from a foreign Origin is refused with 403; the own origin is 
   CHECK(own.upgrade("sessionid=good-alice", "Origin: http://127.0.0.1\r\n").status == 101);
 }
 
-TEST_CASE("a malformed upgrade at the WebSocket path is a 400") {
+TEST_CASE("a malformed upgrade is a 400; an unsupported version a 426 naming version 13") {
   test_server server;
   ws_test_client plain(server.port());
   CHECK(plain.request("GET /chat/stream/ HTTP/1.1\r\nHost: x\r\n\r\n").status == 400);
@@ -73,7 +73,7 @@ TEST_CASE("a malformed upgrade at the WebSocket path is a 400") {
   auto reply = old_version.request(
       "GET /chat/stream/ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
-  CHECK(reply.status == 400);
+  CHECK(reply.status == 426);  // RFC 6455 §4.4
   CHECK(reply.has_header("Sec-WebSocket-Version: 13"));
   CHECK(server.server().stats().refused_other == 2);
 }
