@@ -1,12 +1,13 @@
 """channel_layer = "redis": two whisper-server processes sharing one Redis (started here
-on a free loopback port) carry one room between them."""
+on a free loopback port) carry one room between them, and /metrics shows the Redis
+layer's state and traffic."""
 import asyncio
 import shutil
 import socket
 import subprocess
 import time
 
-from whisper_fixture import (BIN, Env, Server, logged_in, run_tests, ws_connect, ws_recv_until,
+from whisper_fixture import (BIN, Browser, Env, Server, logged_in, run_tests, ws_connect, ws_recv_until,
                              ws_send)
 
 
@@ -38,6 +39,13 @@ class Redis:
         self.proc.wait(timeout=10)
 
 
+def redis_metrics(server):
+    """The whisper_redis_* samples of a server's /metrics."""
+    body = Browser(server).get("/metrics").body
+    return {line.split(" ")[0]: float(line.split(" ")[1]) for line in body.splitlines()
+            if line.startswith("whisper_redis_")}
+
+
 def test_two_processes_share_a_room_through_redis():
     assert shutil.which("redis-server"), "redis-server is needed for this test"
     redis = Redis()
@@ -66,6 +74,10 @@ def test_two_processes_share_a_room_through_redis():
                 await a.close()
                 await b.close()
             asyncio.run(scenario())
+            sent, received = redis_metrics(first), redis_metrics(second)
+            assert sent["whisper_redis_connected"] == 1 and received["whisper_redis_connected"] == 1
+            assert sent["whisper_redis_published_total"] >= 1, sent
+            assert received["whisper_redis_received_total"] >= 1, received
         finally:
             assert first.terminate() == 0
             assert second.terminate() == 0

@@ -23,6 +23,8 @@ constexpr std::string_view kSignupFallback =
     "<input name=\"username\"><input name=\"name\"><input type=\"password\" name=\"password1\">"
     "<input type=\"password\" name=\"password2\"><button>Sign up</button></form></body></html>";
 constexpr std::string_view kLoginError = "Please enter a correct username and password.";
+constexpr std::string_view kThrottledError =
+    "Too many failed login attempts. Try again in a minute.";
 
 net::http_response busy() {
   auto response = message_page(503, "Busy", "Too many logins at once; please try again.");
@@ -51,18 +53,24 @@ net::http_response start_session(const site_context& site, const visitor& who,
 
 // Checks the password on the worker thread. Unknown or inactive users are verified
 // against the dummy hash, so every failure costs the same and says the same.
-void check_login(const site_context& site, const visitor& who, std::string username,
-                 std::string password, std::string next, net::http_responder respond) {
+void check_login(const site_context& site, const visitor& who, const std::string& username,
+                 std::string password, std::string next, const std::string& ip,
+                 net::http_responder respond) {
   try {
     auto user = site.users.find_by_username(username);
     std::string hash = user ? site.users.password_hash(user->id).value_or("") : "";
     if (hash.empty()) hash = site.dummy_hash;
     const bool matches = whisper::verify_password(password, hash);
     if (user && user->is_active && matches && hash != site.dummy_hash) {
+      site.throttle.record_success(username);
+      site.metrics.logins_ok.fetch_add(1, std::memory_order_relaxed);
       respond(start_session(site, who, *user, next));
       return;
     }
-    site.log->info("failed login for a username of {} bytes", username.size());
+    // Unknown users count too: the throttle must not tell which names exist.
+    site.throttle.record_failure(username, ip, login_throttle::clock::now());
+    site.metrics.logins_failed.fetch_add(1, std::memory_order_relaxed);
+    site.log->info("failed login for a username of {} bytes from {}", username.size(), ip);
     auto page = render_page(site, who, "login.html", kLoginFallback,
                             {{"error", std::string(kLoginError)}, {"next", next}});
     respond(std::move(page));
@@ -82,9 +90,22 @@ void login(const site_context& site, net::http_request& request, const visitor& 
   auto form = parse_form(request.body);
   std::string next = form_value(form, "next");
   if (next.empty()) next = form_value(parse_form(request.query), "next");
-  auto job = [&site, who, username = form_value(form, "username"),
-              password = form_value(form, "password"), next, respond]() mutable {
-    check_login(site, who, std::move(username), std::move(password), std::move(next),
+  std::string username = form_value(form, "username");
+  if (!site.throttle.allowed(username, request.remote_address, login_throttle::clock::now())) {
+    // Cheap rejection: no Argon2, so a guessing client cannot buy CPU with requests.
+    site.metrics.logins_throttled.fetch_add(1, std::memory_order_relaxed);
+    site.log->info("throttled login for a username of {} bytes from {}", username.size(),
+                   request.remote_address);
+    auto page = render_page(site, who, "login.html", kLoginFallback,
+                            {{"error", std::string(kThrottledError)}, {"next", next}});
+    page.status = 429;
+    page.headers.emplace_back("Retry-After", "60");
+    respond(std::move(page));
+    return;
+  }
+  auto job = [&site, who, username = std::move(username), password = form_value(form, "password"),
+              next, ip = request.remote_address, respond]() mutable {
+    check_login(site, who, std::move(username), std::move(password), std::move(next), ip,
                 std::move(respond));
   };
   if (!site.passwords.try_post(std::move(job))) respond(busy());

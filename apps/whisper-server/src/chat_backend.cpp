@@ -68,6 +68,13 @@ chat_backend::chat_backend(const server_config& config, std::shared_ptr<spdlog::
 #endif
 }
 
+const whisper::redis_layer_stats* chat_backend::redis_stats() const {
+#ifdef WHISPER_HAVE_REDIS_LAYER
+  if (redis_) return &redis_->layer->stats();
+#endif
+  return nullptr;
+}
+
 chat_backend::~chat_backend() {
 #ifdef WHISPER_HAVE_REDIS_LAYER
   if (redis_) {

@@ -8,6 +8,10 @@
 #include "whisper/channel_layer.hpp"
 #include "whisper/presence.hpp"
 
+namespace whisper {
+struct redis_layer_stats;
+}
+
 namespace spdlog {
 class logger;
 }
@@ -29,6 +33,8 @@ class chat_backend {
 
   whisper::channel_layer& layer() { return *layer_; }
   whisper::presence& presence() { return *presence_; }
+  /// The Redis layer's counters, or null for the in-process layer (for /metrics).
+  const whisper::redis_layer_stats* redis_stats() const;
 
  private:
   struct redis_runtime;

@@ -127,6 +127,8 @@ const std::vector<std::pair<std::string, key_spec>>& key_table() {
        {kind::number,
         [](server_config& c, const std::string& t) { c.limits.command_burst = parse_number(t); }}},
       {"max_rooms_per_connection", size_key(&whisper::limits::max_rooms_per_connection, 1)},
+      {"max_connections_per_user", size_key(&whisper::limits::max_connections_per_user, 0)},
+      {"max_connections_per_ip", size_key(&whisper::limits::max_connections_per_ip, 0)},
       {"outbound_queue_bytes", size_key(&whisper::limits::outbound_queue_bytes, 1024)},
       {"outbound_queue_frames", size_key(&whisper::limits::outbound_queue_frames, 1)},
       {"presence_timeout", seconds_key(&whisper::limits::presence_timeout)},
@@ -141,6 +143,19 @@ const std::vector<std::pair<std::string, key_spec>>& key_table() {
       {"log_level", text_key(&server_config::log_level)},
       {"log_format", text_key(&server_config::log_format)},
       {"api_token", text_key(&server_config::api_token)},
+      {"metrics", text_key(&server_config::metrics)},
+      {"login_failures_per_minute",
+       {kind::integer,
+        [](server_config& c, const std::string& t) {
+          c.login_failures_per_minute = static_cast<unsigned>(parse_integer(t, 0, 1000000));
+        }}},
+      {"login_failures_per_minute_per_ip",
+       {kind::integer,
+        [](server_config& c, const std::string& t) {
+          c.login_failures_per_minute_per_ip = static_cast<unsigned>(parse_integer(t, 0, 1000000));
+        }}},
+      {"tls_cert_file", text_key(&server_config::tls_cert_file)},
+      {"tls_key_file", text_key(&server_config::tls_key_file)},
   };
   return table;
 }
@@ -257,26 +272,6 @@ void apply_config_environment(server_config& config) {
       apply_config_text(config, key, value, "environment variable " + name);
     }
   }
-}
-
-void validate_config(const server_config& config) {
-  split_listen_address(config.listen);
-  if (config.log_format != "plain" && config.log_format != "json") {
-    throw config_error("log_format must be \"plain\" or \"json\", not \"" + config.log_format +
-                       "\"");
-  }
-  static const char* const levels[] = {"trace", "debug",    "info", "warn",
-                                       "error", "critical", "off"};
-  bool level_ok = false;
-  for (const char* level : levels) level_ok = level_ok || config.log_level == level;
-  if (!level_ok)
-    throw config_error("log_level must be one of trace, debug, info, warn, error, critical, off");
-  if (config.channel_layer != "memory" && config.channel_layer != "redis") {
-    throw config_error("channel_layer must be \"memory\" or \"redis\", not \"" +
-                       config.channel_layer + "\"");
-  }
-  if (config.cookie_name.empty()) throw config_error("cookie_name must not be empty");
-  if (config.database.empty()) throw config_error("database must not be empty");
 }
 
 std::pair<std::string, unsigned short> split_listen_address(const std::string& listen) {

@@ -41,6 +41,19 @@ struct server_config {
   std::string log_level = "info";
   std::string log_format = "plain";
   std::string api_token;
+  /// Who may GET /metrics: "off" (404), "local" (loopback only), "public", "token"
+  /// (Authorization: Bearer <api_token>).
+  std::string metrics = "local";
+  /// Failed logins in a sliding minute after which further attempts are refused
+  /// (HTTP 429, no password check): per username, and per client IP. 0: no limit.
+  unsigned login_failures_per_minute = 5;
+  unsigned login_failures_per_minute_per_ip = 20;
+  /// PEM files; both set = HTTPS/WSS (needs a build with WHISPER_WITH_TLS), both empty
+  /// = plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+
+  bool tls_enabled() const { return !tls_cert_file.empty(); }
 };
 
 /// The names of every key, in documentation order (the flag is "--" + key with '-'

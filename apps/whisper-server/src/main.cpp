@@ -23,6 +23,24 @@ struct cli_state {
   std::map<std::string, CLI::Option*> flag_options;
 };
 
+// "--version": the release and the optional features compiled in, so an operator can
+// tell whether TLS or the Redis layer are available without trying them.
+std::string version_text() {
+  std::string text = std::string("whisper-server ") + whisper::version + " (TLS: ";
+#ifdef WHISPER_HAVE_TLS
+  text += "yes";
+#else
+  text += "no";
+#endif
+  text += ", Redis layer: ";
+#ifdef WHISPER_HAVE_REDIS_LAYER
+  text += "yes";
+#else
+  text += "no";
+#endif
+  return text + ")";
+}
+
 std::string flag_name(std::string key) {
   for (auto& ch : key) ch = ch == '_' ? '-' : ch;
   return "--" + key;
@@ -54,7 +72,14 @@ int main(int argc, char** argv) {
   CLI::App app{
       "whisper-server: multi-room chat server (the whisper reimplementation of the "
       "Django Channels multichat example)"};
-  app.set_version_flag("--version", std::string("whisper-server ") + whisper::version);
+  app.set_version_flag("--version", version_text());
+  app.footer(
+      "Settings come from the --config TOML file, then WHISPER_<KEY> environment variables,\n"
+      "then the flags above (later wins); every key is described in docs/configuration.md.\n"
+      "Examples:\n"
+      "  whisper-server quickstart                      # try it: migrate, admin, rooms, serve\n"
+      "  whisper-server --config /etc/whisper.toml runserver 0.0.0.0:8000\n"
+      "  whisper-server <subcommand> --help             # options of one subcommand");
   app.require_subcommand(1);
   app.fallthrough();
 
@@ -169,6 +194,9 @@ int main(int argc, char** argv) {
   } catch (const config_error& e) {
     std::cerr << "whisper-server: configuration error: " << e.what() << '\n';
     return 2;
+  } catch (const whisper_server::net::tls_error& e) {
+    std::cerr << "whisper-server: " << e.what() << '\n';
+    return 1;
   } catch (const whisper_server::net::bind_error& e) {
     std::cerr << "whisper-server: " << e.what() << '\n';
     return 1;

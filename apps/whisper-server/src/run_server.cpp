@@ -17,6 +17,7 @@
 #include "sqlite_room_directory.hpp"
 #include "sqlite_session_store.hpp"
 #include "sqlite_user_store.hpp"
+#include "timed_channel_layer.hpp"
 #include "whisper/auth.hpp"
 #include "whisper/chat.hpp"
 #include "whisper/password.hpp"
@@ -28,19 +29,18 @@ namespace {
 // stops the server; SIGUSR1 from the main thread ends it when run() returned first.
 class signal_watcher {
  public:
-  explicit signal_watcher(net::server& server, spdlog::logger& log) {
-    thread_ = std::thread([&server, &log] {
-      sigset_t set = watched();
-      for (;;) {
-        int number = 0;
-        if (::sigwait(&set, &number) != 0) continue;
-        if (number == SIGUSR1) return;
-        log.info("signal {} received: closing connections (1001) and stopping", number);
-        server.stop(std::chrono::seconds(5));
-        return;
-      }
-    });
-  }
+  explicit signal_watcher(net::server& server, spdlog::logger& log)
+      : thread_([&server, &log] {
+          sigset_t set = watched();
+          for (;;) {
+            int number = 0;
+            if (::sigwait(&set, &number) != 0) continue;
+            if (number == SIGUSR1) return;
+            log.info("signal {} received: closing connections (1001) and stopping", number);
+            server.stop(std::chrono::seconds(5));
+            return;
+          }
+        }) {}
   ~signal_watcher() {
     ::pthread_kill(thread_.native_handle(), SIGUSR1);
     thread_.join();
@@ -63,7 +63,10 @@ class signal_watcher {
 
 }  // namespace
 
-int run_server(const server_config& config) {
+int run_server(const server_config& requested) {
+  // cookie_secure "auto" means Secure cookies whenever this port speaks TLS.
+  server_config config = requested;
+  if (!config.cookie_secure && config.tls_enabled()) config.cookie_secure = true;
   // Block the signals before any thread starts, so every thread inherits the mask and
   // only the watcher's sigwait receives them.
   sigset_t signals = signal_watcher::watched();
@@ -72,6 +75,8 @@ int run_server(const server_config& config) {
   auto log = make_logger(config.log_format, config.log_level);
   // The transport logs through spdlog's default logger: one format for the whole process.
   spdlog::set_default_logger(log);
+  // The logger buffers (logging.cpp): an info line reaches stderr within 100 ms.
+  periodic_log_flush flusher(log, std::chrono::milliseconds(100));
   auto db = open_migrated_database(config.database);
   sqlite_user_store users(*db);
   sqlite_session_store sessions(*db);
@@ -79,18 +84,24 @@ int run_server(const server_config& config) {
   log->info("purged {} expired sessions", sessions.purge_expired());
 
   chat_backend backend(config, log);
+  server_metrics metrics;
+  metrics.redis = backend.redis_stats();
+  timed_channel_layer timed_layer(backend.layer(), metrics.fanout);
   whisper::chat_options chat_options;
   chat_options.limits = config.limits;
   chat_options.enter_leave_notices = config.enter_leave_notices;
-  whisper::chat hub(backend.layer(), rooms, backend.presence(), chat_options);
+  whisper::chat hub(timed_layer, rooms, backend.presence(), chat_options);
+  login_throttle throttle(config.login_failures_per_minute,
+                          config.login_failures_per_minute_per_ip);
 
   // Two Argon2 threads at most: hashing is memory-hard, and chat must keep its cores.
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
   password_worker passwords(std::min(2U, cores), 64);
   site_context context{
-      config,    *db,   users,
-      sessions,  rooms, hub,
-      passwords, log,   whisper::hash_password(whisper::random_token(16), config.argon2)};
+      config,    *db,     users,
+      sessions,  rooms,   hub,
+      passwords, log,     whisper::hash_password(whisper::random_token(16), config.argon2),
+      metrics,   throttle};
   site pages(context);
 
   const auto [address, port] = split_listen_address(config.listen);
@@ -100,14 +111,21 @@ int run_server(const server_config& config) {
   options.threads = config.threads;
   options.allowed_hosts = config.allowed_hosts;
   options.limits = config.limits;
+  options.tls_cert_file = config.tls_cert_file;
+  options.tls_key_file = config.tls_key_file;
   net::server server(options, hub,
                      whisper::session_cookie_authenticator(sessions, users, config.cookie_name),
                      [&pages](net::http_request&& request, net::http_responder respond) {
                        pages.handle(std::move(request), std::move(respond));
                      });
+  metrics.transport.store(&server.stats(), std::memory_order_release);
   server.listen();
-  log->info("whisper-server listening on http://{}:{}/ (database {})", address, server.port(),
-            config.database);
+  // IPv6 hosts need brackets in a URL.
+  const std::string host = address.find(':') == std::string::npos ? address : "[" + address + "]";
+  log->info("whisper-server listening on {}://{}:{}/ (database {}, metrics {})",
+            config.tls_enabled() ? "https" : "http", host, server.port(), config.database,
+            config.metrics);
+  log->flush();
   {
     signal_watcher watcher(server, *log);
     server.run();
@@ -116,6 +134,7 @@ int run_server(const server_config& config) {
   // while the server object is alive.
   passwords.drain();
   log->info("stopped");
+  log->flush();
   return 0;
 }
 

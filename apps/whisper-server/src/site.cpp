@@ -4,7 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cctype>
+#include <memory>
 
 #include "http_util.hpp"
 #include "page_template.hpp"
@@ -78,7 +80,15 @@ visitor site::identify(const net::http_request& request) const {
   return who;
 }
 
-void site::handle(net::http_request&& request, net::http_responder respond) const {
+void site::handle(net::http_request&& request, net::http_responder first_respond) const {
+  // Exactly one answer per request, even when a handler throws after it was handed the
+  // responder (possibly to answer later from the Argon2 pool): the catch below answers
+  // 500 only if nobody answered yet. Handlers get copies, never a moved-from function.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  const net::http_responder respond =
+      [answered, first = std::move(first_respond)](net::http_response response) {
+        if (!answered->exchange(true)) first(std::move(response));
+      };
   const auto log = context_.log;
   try {
     // Path only: query strings may carry secrets.
@@ -96,9 +106,11 @@ void site::handle(net::http_request&& request, net::http_responder respond) cons
       }
     }
     if (api) {
-      handle_api(context_, request, who, std::move(respond));
+      handle_api(context_, request, who, respond);
+    } else if (request.path == "/metrics") {
+      handle_metrics(context_, request, who, respond);
     } else if (starts_with(request.path, "/accounts/")) {
-      handle_account_pages(context_, request, who, std::move(respond));
+      handle_account_pages(context_, request, who, respond);
     } else if (!handle_plain_pages(context_, request, who, respond)) {
       respond(message_page(404, "Not Found", "The requested page does not exist."));
     }

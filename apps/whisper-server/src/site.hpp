@@ -7,8 +7,10 @@
 #include <string>
 
 #include "config.hpp"
+#include "login_throttle.hpp"
 #include "net/http.hpp"
 #include "password_worker.hpp"
+#include "server_metrics.hpp"
 #include "sqlite_db.hpp"
 #include "sqlite_session_store.hpp"
 #include "sqlite_user_store.hpp"
@@ -36,6 +38,8 @@ struct site_context {
   /// A real Argon2id hash of nothing anyone knows: unknown usernames are verified
   /// against it, so they cost the same time as a wrong password.
   std::string dummy_hash;
+  server_metrics& metrics;
+  login_throttle& throttle;
 };
 
 /// Who sent a request, as far as its cookies and Authorization header tell.
@@ -64,6 +68,13 @@ void handle_api(const site_context& site, net::http_request& request, const visi
 /// GET /, /admin/, /static/*, /healthz. False if the path is none of them.
 bool handle_plain_pages(const site_context& site, const net::http_request& request,
                         const visitor& who, const net::http_responder& respond);
+
+/// GET /metrics (Prometheus), access per config.metrics.
+void handle_metrics(const site_context& site, const net::http_request& request, const visitor& who,
+                    const net::http_responder& respond);
+/// The metrics access rule: `mode` is config.metrics.
+bool metrics_access_allowed(const std::string& mode, const std::string& remote_address,
+                            bool via_api_token);
 
 /// Renders an embedded page ("login.html") with the common values (csrf_token,
 /// username, is_staff) plus `extra`, and sets the csrftoken cookie if the visitor had

@@ -1,0 +1,40 @@
+// Cross-key checks of a resolved configuration: values each key's parser accepts on its
+// own but that make no sense (or no server) together. Kept apart from the parsing.
+#include "config.hpp"
+
+namespace whisper_server {
+
+void validate_config(const server_config& config) {
+  split_listen_address(config.listen);
+  if (config.log_format != "plain" && config.log_format != "json") {
+    throw config_error("log_format must be \"plain\" or \"json\", not \"" + config.log_format +
+                       "\"");
+  }
+  static const char* const levels[] = {"trace", "debug",    "info", "warn",
+                                       "error", "critical", "off"};
+  bool level_ok = false;
+  for (const char* level : levels) level_ok = level_ok || config.log_level == level;
+  if (!level_ok)
+    throw config_error("log_level must be one of trace, debug, info, warn, error, critical, off");
+  if (config.channel_layer != "memory" && config.channel_layer != "redis") {
+    throw config_error("channel_layer must be \"memory\" or \"redis\", not \"" +
+                       config.channel_layer + "\"");
+  }
+  if (config.cookie_name.empty()) throw config_error("cookie_name must not be empty");
+  if (config.database.empty()) throw config_error("database must not be empty");
+  if (config.metrics != "off" && config.metrics != "local" && config.metrics != "public" &&
+      config.metrics != "token") {
+    throw config_error("metrics must be \"off\", \"local\", \"public\" or \"token\", not \"" +
+                       config.metrics + "\"");
+  }
+  if (config.metrics == "token" && config.api_token.empty())
+    throw config_error("metrics = \"token\" needs api_token to be set");
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty())
+    throw config_error("tls_cert_file and tls_key_file must be set together (or both empty)");
+#ifndef WHISPER_HAVE_TLS
+  if (config.tls_enabled())
+    throw config_error("TLS needs a build with WHISPER_WITH_TLS (tls_cert_file is set)");
+#endif
+}
+
+}  // namespace whisper_server

@@ -1,0 +1,46 @@
+// What GET /metrics reports: the app's own counters plus pointers to the counters the
+// library, the transport and the Redis layer keep. Rendered in the Prometheus text
+// exposition format (version 0.0.4).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "latency_histogram.hpp"
+
+namespace whisper {
+class chat;
+class room_directory;
+struct redis_layer_stats;
+}  // namespace whisper
+
+namespace whisper_server {
+namespace net {
+struct server_stats;
+}
+
+/// The app's counters and where the other counters live.
+///
+/// Thread safety: the counters are relaxed atomics, updated from any thread. The
+/// `transport` pointer is published once, after the server object exists (it is made
+/// after the HTTP handler that reports it); the other pointers are set before serving.
+struct server_metrics {
+  std::atomic<std::uint64_t> logins_ok{0};
+  std::atomic<std::uint64_t> logins_failed{0};
+  std::atomic<std::uint64_t> logins_throttled{0};
+  /// From an accepted `send` to its frame queued to every local member.
+  latency_histogram fanout;
+
+  std::atomic<const net::server_stats*> transport{nullptr};
+  const whisper::redis_layer_stats* redis = nullptr;  ///< null: in-process layer
+};
+
+/// The /metrics body. `rooms` is asked for its list (one cheap query per scrape).
+std::string render_metrics(const server_metrics& metrics, whisper::chat& hub,
+                           whisper::room_directory& rooms);
+
+/// The Content-Type of render_metrics' output.
+inline constexpr const char* metrics_content_type = "text/plain; version=0.0.4; charset=utf-8";
+
+}  // namespace whisper_server

@@ -1,0 +1,113 @@
+// In-process checks of whisper-server's ops logic that the loopback-only integration
+// suite cannot reach: the metrics access rule for non-loopback peers, the login
+// throttle's sliding window and memory bound, and the latency histogram's buckets.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+
+#include "latency_histogram.hpp"
+#include "login_throttle.hpp"
+#include "site.hpp"
+
+using namespace std::chrono_literals;
+using whisper_server::latency_histogram;
+using whisper_server::login_throttle;
+using whisper_server::metrics_access_allowed;
+
+TEST_CASE("local metrics are refused to non-loopback peers and allowed to loopback ones") {
+  CHECK(metrics_access_allowed("local", "127.0.0.1", false));
+  CHECK(metrics_access_allowed("local", "127.8.9.10", false));
+  CHECK(metrics_access_allowed("local", "::1", false));
+  CHECK(metrics_access_allowed("local", "::ffff:127.0.0.1", false));
+  CHECK_FALSE(metrics_access_allowed("local", "10.0.0.1", false));
+  CHECK_FALSE(metrics_access_allowed("local", "::ffff:192.168.1.2", false));
+  CHECK_FALSE(metrics_access_allowed("local", "2001:db8::1", false));
+  CHECK_FALSE(metrics_access_allowed("local", "not an address", false));
+}
+
+TEST_CASE("token metrics need the API token; public needs nothing; off allows nobody") {
+  CHECK_FALSE(metrics_access_allowed("token", "127.0.0.1", false));
+  CHECK(metrics_access_allowed("token", "10.0.0.1", true));
+  CHECK(metrics_access_allowed("public", "10.0.0.1", false));
+  CHECK_FALSE(metrics_access_allowed("off", "127.0.0.1", true));
+}
+
+TEST_CASE("a username is throttled at its limit until its oldest failure leaves the window") {
+  login_throttle throttle(3, 100);
+  const auto t0 = login_throttle::clock::now();
+  for (int i = 0; i < 3; ++i) {
+    CHECK(throttle.allowed("alice", "10.0.0.1", t0 + i * 10s));
+    throttle.record_failure("alice", "10.0.0.1", t0 + i * 10s);
+  }
+  CHECK_FALSE(throttle.allowed("alice", "10.0.0.2", t0 + 30s));
+  CHECK(throttle.allowed("bob", "10.0.0.1", t0 + 30s));
+  // Sliding: the failure at t0 ages out at t0+60s, the one at t0+10s still counts.
+  CHECK(throttle.allowed("alice", "10.0.0.1", t0 + 60s));
+  throttle.record_failure("alice", "10.0.0.1", t0 + 60s);
+  CHECK_FALSE(throttle.allowed("alice", "10.0.0.1", t0 + 61s));
+}
+
+TEST_CASE("an address is throttled across usernames and a success does not reset it") {
+  login_throttle throttle(100, 2);
+  const auto t0 = login_throttle::clock::now();
+  throttle.record_failure("a", "10.0.0.1", t0);
+  throttle.record_failure("b", "10.0.0.1", t0);
+  throttle.record_success("a");
+  CHECK_FALSE(throttle.allowed("c", "10.0.0.1", t0 + 1s));
+  CHECK(throttle.allowed("c", "10.0.0.2", t0 + 1s));
+}
+
+TEST_CASE("a success clears the username's failures") {
+  login_throttle throttle(2, 100);
+  const auto t0 = login_throttle::clock::now();
+  throttle.record_failure("alice", "10.0.0.1", t0);
+  throttle.record_failure("alice", "10.0.0.1", t0);
+  CHECK_FALSE(throttle.allowed("alice", "10.0.0.3", t0));
+  throttle.record_success("alice");
+  CHECK(throttle.allowed("alice", "10.0.0.3", t0));
+}
+
+TEST_CASE("the throttle remembers at most max_keys keys per kind") {
+  login_throttle throttle(5, 5, 100);
+  const auto t0 = login_throttle::clock::now();
+  for (int i = 0; i < 1000; ++i) {
+    throttle.record_failure("user" + std::to_string(i), "ip" + std::to_string(i), t0 + 1ms * i);
+  }
+  CHECK(throttle.size() <= 200);
+  // Expired keys are pruned when room is needed, so a fresh minute starts clean.
+  throttle.record_failure("late", "late-ip", t0 + 5min);
+  CHECK(throttle.size() == 2);
+}
+
+TEST_CASE("usernames longer than any real one share the counter of their prefix") {
+  login_throttle throttle(1, 100);
+  const auto t0 = login_throttle::clock::now();
+  const std::string prefix(login_throttle::max_key_bytes, 'x');
+  throttle.record_failure(prefix + "first", "10.0.0.1", t0);
+  CHECK_FALSE(throttle.allowed(prefix + "second", "10.0.0.2", t0));
+  CHECK(throttle.allowed(prefix.substr(1), "10.0.0.2", t0));
+}
+
+TEST_CASE("a zero limit disables that throttle") {
+  login_throttle throttle(0, 0);
+  const auto t0 = login_throttle::clock::now();
+  for (int i = 0; i < 50; ++i) throttle.record_failure("alice", "10.0.0.1", t0);
+  CHECK(throttle.allowed("alice", "10.0.0.1", t0));
+  CHECK(throttle.size() == 0);
+}
+
+TEST_CASE("latency observations land in the first bucket whose bound they do not exceed") {
+  latency_histogram histogram;
+  histogram.observe(5us);   // <= 10 µs
+  histogram.observe(10us);  // <= 10 µs (bounds are inclusive, as Prometheus' le)
+  histogram.observe(11us);  // <= 25 µs
+  histogram.observe(3ms);   // <= 5 ms
+  histogram.observe(2s);    // +Inf
+  histogram.observe(-1us);  // clock oddity: counted as 0
+  CHECK(histogram.bucket(0) == 3);
+  CHECK(histogram.bucket(1) == 1);
+  CHECK(histogram.bucket(8) == 1);
+  CHECK(histogram.bucket(latency_histogram::bounds_us.size()) == 1);
+  CHECK(histogram.sum_ns() == 5000 + 10000 + 11000 + 3000000 + 2000000000ULL);
+}
