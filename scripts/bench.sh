@@ -71,6 +71,7 @@ rooms() { echo "$((first_room + $1 - 1))-$((first_room + $2 - 1))"; }
 start_server() {
   taskset -c "$server_cpu" "$server_bin" --database "$work/bench.sqlite3" --log-level warn \
     --threads 1 --commands-per-second 1000000000 --command-burst 1000000000 \
+    --max-connections-per-ip 0 --max-connections-per-user 0 \
     --listen "127.0.0.1:$port" runserver >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do

@@ -49,6 +49,8 @@ class Server:
             "argon2_time_cost": 1,
             "argon2_memory_kib": 64,
             "argon2_parallelism": 1,
+            # Every client of these tests comes from 127.0.0.1, and some open 2,000 at once.
+            "max_connections_per_ip": 0,
         }
         settings.update(config or {})
         self.config_path = os.path.join(self.dir, "whisper.toml")

@@ -32,7 +32,7 @@ struct responder_state {
   void answer(http_response response) {
     if (done.exchange(true)) return;
     asio::post(*io, [weak = session, response = std::move(response)]() mutable {
-      if (auto s = weak.lock()) s->respond(std::move(response));
+      if (auto s = weak.lock()) s->respond(response);
     });
   }
   ~responder_state() {
@@ -246,10 +246,10 @@ void http_session::refuse_with(http_response response, std::string_view log_reas
   parser_.reset();
   serving_ = true;
   keep_alive_ = false;  // the rest of the stream cannot be trusted to be framed right
-  respond(std::move(response));
+  respond(response);
 }
 
-void http_session::respond(http_response response) {
+void http_session::respond(const http_response& response) {
   if (finished_ || !serving_ || !out_.empty()) return;
   write(serialize_response(response, keep_alive_, head_request_, std::time(nullptr)));
 }

@@ -31,7 +31,7 @@ class http_session final : public session, public std::enable_shared_from_this<h
 
   void start();
   /// Writes a response to the request being served (io thread; from the responder).
-  void respond(http_response response);
+  void respond(const http_response& response);
 
   // session
   void tick(steady_time now) override;
