@@ -18,8 +18,8 @@ def free_port():
 
 
 class Redis:
-    def __init__(self):
-        self.port = free_port()
+    def __init__(self, port=None):
+        self.port = port or free_port()
         self.proc = subprocess.Popen(
             [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no"],
@@ -83,6 +83,47 @@ def test_two_processes_share_a_room_through_redis():
             assert second.terminate() == 0
     finally:
         redis.stop()
+
+
+def test_redis_down_at_start_with_retry_serves_local_rooms_then_connects():
+    """redis_retry_on_start: the server starts while Redis is unreachable, its own rooms
+    work meanwhile, and it connects by itself once Redis appears."""
+    assert shutil.which("redis-server"), "redis-server is needed for this test"
+    port = free_port()  # nothing listens there yet
+    env = Env(f'channel_layer = "redis"\nredis_url = "redis://127.0.0.1:{port}/0"\n'
+              f'redis_prefix = "retry{port}"\nredis_retry_on_start = true').migrated()
+    env.add_user("alice")
+    env.add_user("bob")
+    lobby = env.add_room("Lobby")
+    server = Server(env)
+    redis = None
+    try:
+        assert redis_metrics(server)["whisper_redis_connected"] == 0
+        alice = f"sessionid={logged_in(server, 'alice').session()}"
+        bob = f"sessionid={logged_in(server, 'bob').session()}"
+
+        async def local_chat():
+            a = await ws_connect(server, alice)
+            b = await ws_connect(server, bob)
+            for ws in (a, b):
+                await ws_send(ws, command="join", room=lobby)
+                await ws_recv_until(ws, lambda f: f.get("join") == str(lobby))
+            await ws_send(a, command="send", room=lobby, message="while Redis is away")
+            frame = await ws_recv_until(b, lambda f: f.get("msg_type") == 0)
+            assert frame["message"] == "while Redis is away"
+            await a.close()
+            await b.close()
+        asyncio.run(local_chat())
+
+        redis = Redis(port)
+        deadline = time.monotonic() + 20
+        while redis_metrics(server)["whisper_redis_connected"] != 1:
+            assert time.monotonic() < deadline, "the server did not connect once Redis was up"
+            time.sleep(0.2)
+    finally:
+        assert server.terminate() == 0
+        if redis:
+            redis.stop()
 
 
 if __name__ == "__main__":

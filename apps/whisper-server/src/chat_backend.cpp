@@ -40,6 +40,7 @@ chat_backend::chat_backend(const server_config& config, std::shared_ptr<spdlog::
   whisper::redis_options options;
   options.url = config.redis_url;
   options.prefix = config.redis_prefix;
+  options.retry_on_start = config.redis_retry_on_start;
   options.log = [log](int level, std::string_view text) {
     log->log(static_cast<spdlog::level::level_enum>(level), "redis: {}", text);
   };

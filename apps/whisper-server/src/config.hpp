@@ -38,6 +38,9 @@ struct server_config {
   std::string channel_layer = "memory";
   std::string redis_url = "redis://127.0.0.1:6379/0";
   std::string redis_prefix = "whisper";
+  // Start even when Redis is unreachable and keep retrying (local rooms work meanwhile);
+  // false: refuse to start with a clear error.
+  bool redis_retry_on_start = false;
   std::string log_level = "info";
   std::string log_format = "plain";
   std::string api_token;
