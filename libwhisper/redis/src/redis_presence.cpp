@@ -88,7 +88,7 @@ struct redis_presence::state : std::enable_shared_from_this<state> {
   void forget(room_id room);
   void on_up();
   void heartbeat();
-  void answer_list(hash_fields fields,
+  void answer_list(const hash_fields& fields,
                    const std::function<void(std::vector<presence_entry>)>& done);
   std::vector<presence_entry> local_list(room_id room);
 };
@@ -175,7 +175,7 @@ void redis_presence::state::heartbeat() {
 // Only connections counted by processes that are still alive count: asks Redis which
 // of the processes named in the hash are, then answers.
 void redis_presence::state::answer_list(
-    hash_fields fields, const std::function<void(std::vector<presence_entry>)>& done) {
+    const hash_fields& fields, const std::function<void(std::vector<presence_entry>)>& done) {
   const auto timeout_s = static_cast<double>(timeout.count());
   auto processes = counting_processes(fields);
   redis_client* client = link ? link->client() : nullptr;
@@ -184,7 +184,9 @@ void redis_presence::state::answer_list(
   }
   std::vector<std::string> mget{"MGET"};
   for (const auto& p : processes) mget.push_back(alive_key(options.prefix, p));
-  auto on_reply = [fields = std::move(fields), processes, done, timeout_s](const redisReply* r) {
+  // `fields` is copied, not moved: the fallback below still reads it when the command
+  // cannot be sent (moving it made room_users answer an empty list then).
+  auto on_reply = [fields, processes, done, timeout_s](const redisReply* r) {
     std::set<std::string> live;
     for (std::size_t i = 0;
          r != nullptr && r->type == REDIS_REPLY_ARRAY && i < r->elements && i < processes.size();
