@@ -19,7 +19,7 @@ namespace {
 class bot_connection final : public whisper::connection {
  public:
   explicit bot_connection(asio::io_context& io) : io_(io) {}
-  void attach(std::shared_ptr<whisper::consumer> self) { self_ = self; }
+  void attach(const std::shared_ptr<whisper::consumer>& self) { self_ = self; }
 
   whisper::send_result send(whisper::frame_ptr frame) override {
     // Runs on whichever thread broadcast the frame: only hand it over.

@@ -109,7 +109,7 @@ class line_connection final : public whisper::connection,
   whisper::chat& hub_;
   const whisper::authenticator& auth_;
   asio::streambuf input_;
-  whisper::outbound_queue queue_{256 * 1024, 1024};
+  whisper::outbound_queue queue_{std::size_t{256} * 1024, 1024};
   std::vector<whisper::outbound_queue::item> batch_;
   bool writing_ = false;
   std::shared_ptr<whisper::consumer> consumer_;

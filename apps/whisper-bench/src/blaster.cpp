@@ -126,7 +126,7 @@ void Blaster::run(int connections, int frames_per_write) {
   }
   std::vector<std::size_t> offsets;
   std::string batch =
-      build_batch(64 * 1024, offsets,
+      build_batch(std::size_t{64} * 1024, offsets,
                   frames_per_write > 0 ? static_cast<std::size_t>(frames_per_write) : SIZE_MAX);
   char stamp[32];
   while (!stopping_.load(std::memory_order_relaxed)) {

@@ -110,13 +110,15 @@ void ClientLoop::run_once(std::uint64_t max_wait_ns) {
     on_event(*static_cast<ClientConn*>(events[i].data.ptr), events[i].events, now);
   }
   workload_.on_turn(*this, now);
-  // Flushing after the whole batch turns many queued frames into one write each.
-  for (std::size_t i = 0; i < dirty_.size(); ++i) {
-    ClientConn* conn = dirty_[i];
+  // Flushing after the whole batch turns many queued frames into one write each. The list
+  // is swapped out first: a connection marked dirty during a flush stays listed for the
+  // next turn instead of being lost (both vectors keep their capacity).
+  flushing_.swap(dirty_);
+  for (ClientConn* conn : flushing_) {
     conn->dirty = false;
     if (conn->fd >= 0 && conn->state != ConnState::kConnecting) flush(*conn);
   }
-  dirty_.clear();
+  flushing_.clear();
 }
 
 void ClientLoop::on_event(ClientConn& conn, std::uint32_t events, std::uint64_t now) {
@@ -165,7 +167,7 @@ void ClientLoop::set_write_interest(ClientConn& conn, bool want) {
 void ClientLoop::on_readable(ClientConn& conn) {
   char* buffer = read_buffer_.data();
   const std::size_t carried = conn.inbox.size();
-  std::memcpy(buffer, conn.inbox.data(), carried);
+  std::copy_n(conn.inbox.data(), carried, buffer);
   ssize_t got = read(conn.fd, buffer + carried, read_buffer_.size() - carried);
   std::uint64_t now = now_ns();
   if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;

@@ -119,6 +119,7 @@ class ClientLoop {
   MaskSource masks_;
   std::vector<char> read_buffer_;
   std::vector<ClientConn*> dirty_;
+  std::vector<ClientConn*> flushing_;  // dirty_ of the turn being flushed
   std::string request_cookie_;
   LoopCounters counters_;
 };

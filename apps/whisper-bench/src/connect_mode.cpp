@@ -47,6 +47,7 @@ JsonObject run_connect(const RunContext& context) {
 
   std::vector<ConnectPart> parts(static_cast<std::size_t>(o.threads));
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(o.threads));
   for (int i = 0; i < o.threads; ++i) {
     threads.emplace_back(connect_thread, std::cref(context), std::ref(control), i, o.threads,
                          std::ref(parts[static_cast<std::size_t>(i)]));

@@ -54,8 +54,8 @@ net::http_response start_session(const site_context& site, const visitor& who,
 // Checks the password on the worker thread. Unknown or inactive users are verified
 // against the dummy hash, so every failure costs the same and says the same.
 void check_login(const site_context& site, const visitor& who, const std::string& username,
-                 std::string password, std::string next, const std::string& ip,
-                 net::http_responder respond) {
+                 const std::string& password, const std::string& next, const std::string& ip,
+                 const net::http_responder& respond) {
   try {
     auto user = site.users.find_by_username(username);
     std::string hash = user ? site.users.password_hash(user->id).value_or("") : "";
@@ -81,7 +81,7 @@ void check_login(const site_context& site, const visitor& who, const std::string
 }
 
 void login(const site_context& site, net::http_request& request, const visitor& who,
-           net::http_responder respond) {
+           const net::http_responder& respond) {
   if (request.method == "GET") {
     const std::string next = form_value(parse_form(request.query), "next");
     respond(render_page(site, who, "login.html", kLoginFallback, {{"next", next}}));
@@ -104,14 +104,12 @@ void login(const site_context& site, net::http_request& request, const visitor& 
     return;
   }
   auto job = [&site, who, username = std::move(username), password = form_value(form, "password"),
-              next, ip = request.remote_address, respond]() mutable {
-    check_login(site, who, std::move(username), std::move(password), std::move(next), ip,
-                std::move(respond));
-  };
+              next, ip = request.remote_address,
+              respond]() mutable { check_login(site, who, username, password, next, ip, respond); };
   if (!site.passwords.try_post(std::move(job))) respond(busy());
 }
 
-void logout(const site_context& site, const visitor& who, net::http_responder respond) {
+void logout(const site_context& site, const visitor& who, const net::http_responder& respond) {
   if (!who.session_id.empty()) {
     site.sessions.remove(who.session_id);
     site.log->info("logout: user {}", who.user ? who.user->username : "");
@@ -126,7 +124,7 @@ void logout(const site_context& site, const visitor& who, net::http_responder re
 }
 
 void signup(const site_context& site, net::http_request& request, const visitor& who,
-            net::http_responder respond) {
+            const net::http_responder& respond) {
   if (request.method == "GET") {
     respond(render_page(site, who, "signup.html", kSignupFallback));
     return;
@@ -175,15 +173,15 @@ bool valid_username(std::string_view name) {
 }
 
 void handle_account_pages(const site_context& site, net::http_request& request, const visitor& who,
-                          net::http_responder respond) {
+                          const net::http_responder& respond) {
   const bool get = request.method == "GET" || request.method == "HEAD";
   const bool post = request.method == "POST";
   if (request.path == "/accounts/login/" && (get || post)) {
-    login(site, request, who, std::move(respond));
+    login(site, request, who, respond);
   } else if (request.path == "/accounts/logout/" && post) {
-    logout(site, who, std::move(respond));
+    logout(site, who, respond);
   } else if (request.path == "/accounts/signup/" && site.config.signup_enabled && (get || post)) {
-    signup(site, request, who, std::move(respond));
+    signup(site, request, who, respond);
   } else if (request.path == "/accounts/logout/" && get) {
     auto response =
         message_page(405, "Method Not Allowed", "Log out with the form's button (POST).");

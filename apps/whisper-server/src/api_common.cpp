@@ -76,7 +76,7 @@ std::optional<std::int64_t> path_id(std::string_view path, std::string_view pref
 }
 
 void handle_api(const site_context& site, net::http_request& request, const visitor& who,
-                net::http_responder respond) {
+                const net::http_responder& respond) {
   if (!who.user) {
     respond(json_error(401, "UNAUTHORIZED", "Log in or send the API token."));
     return;
@@ -89,9 +89,9 @@ void handle_api(const site_context& site, net::http_request& request, const visi
     }
     respond(json_value_response(200, user_json(*who.user, false)));
   } else if (path.rfind("/api/rooms", 0) == 0) {
-    handle_room_api(site, request, who, std::move(respond));
+    handle_room_api(site, request, who, respond);
   } else if (path.rfind("/api/users", 0) == 0) {
-    handle_user_api(site, request, who, std::move(respond));
+    handle_user_api(site, request, who, respond);
   } else {
     respond(not_found("API route"));
   }

@@ -38,8 +38,8 @@ std::optional<std::int64_t> path_id(std::string_view path, std::string_view pref
 
 /// Room and user routes (api_rooms.cpp, api_users.cpp). `who` is staff or a user.
 void handle_room_api(const site_context& site, net::http_request& request, const visitor& who,
-                     net::http_responder respond);
+                     const net::http_responder& respond);
 void handle_user_api(const site_context& site, net::http_request& request, const visitor& who,
-                     net::http_responder respond);
+                     const net::http_responder& respond);
 
 }  // namespace whisper_server

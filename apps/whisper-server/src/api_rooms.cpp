@@ -71,7 +71,7 @@ net::http_response publish(const site_context& site, const net::http_request& re
 }  // namespace
 
 void handle_room_api(const site_context& site, net::http_request& request, const visitor& who,
-                     net::http_responder respond) {
+                     const net::http_responder& respond) {
   const std::string& method = request.method;
   const std::string_view path = request.path;
   const bool staff = who.user->is_staff;

@@ -16,7 +16,7 @@ net::http_response busy() {
 }
 
 // Runs `work` (which hashes) on the password worker and answers from there.
-void on_worker(const site_context& site, net::http_responder respond,
+void on_worker(const site_context& site, const net::http_responder& respond,
                std::function<net::http_response()> work) {
   auto job = [&site, respond, work = std::move(work)] {
     try {
@@ -32,7 +32,7 @@ void on_worker(const site_context& site, net::http_responder respond,
 }
 
 void create_user(const site_context& site, const net::http_request& request,
-                 net::http_responder respond) {
+                 const net::http_responder& respond) {
   auto body = json_body(request);
   if (!body) return respond(bad_request("The body must be a JSON object."));
   auto username = get_string(*body, "username");
@@ -57,7 +57,7 @@ void create_user(const site_context& site, const net::http_request& request,
   }
   whisper::user wanted{0, *username.value, name.value.value_or(""), is_staff.value.value_or(false),
                        is_active.value.value_or(true)};
-  on_worker(site, std::move(respond), [&site, wanted, secret = *password.value] {
+  on_worker(site, respond, [&site, wanted, secret = *password.value] {
     const auto created =
         site.users.create(wanted, whisper::hash_password(secret, site.config.argon2));
     site.log->info("user {} created (id {})", created.username, created.id);
@@ -66,7 +66,7 @@ void create_user(const site_context& site, const net::http_request& request,
 }
 
 void update_user(const site_context& site, const net::http_request& request, whisper::user_id id,
-                 net::http_responder respond) {
+                 const net::http_responder& respond) {
   auto body = json_body(request);
   if (!body) return respond(bad_request("The body must be a JSON object."));
   auto name = get_string(*body, "name");
@@ -97,13 +97,14 @@ void update_user(const site_context& site, const net::http_request& request, whi
     return json_value_response(200, user_json(updated, true));
   };
   if (password.value) {
-    on_worker(site, std::move(respond), std::move(apply));
+    on_worker(site, respond, std::move(apply));
   } else {
     respond(apply());
   }
 }
 
-void delete_user(const site_context& site, whisper::user_id id, net::http_responder respond) {
+void delete_user(const site_context& site, whisper::user_id id,
+                 const net::http_responder& respond) {
   // Sessions first: their cache entries must go too, not only the rows the cascade drops.
   site.sessions.remove_user(id);
   if (!site.users.remove(id)) return respond(not_found("User"));
@@ -115,7 +116,7 @@ void delete_user(const site_context& site, whisper::user_id id, net::http_respon
 }  // namespace
 
 void handle_user_api(const site_context& site, net::http_request& request, const visitor& who,
-                     net::http_responder respond) {
+                     const net::http_responder& respond) {
   if (!who.user->is_staff) {
     return respond(json_error(403, "FORBIDDEN", "This needs a staff user or the API token."));
   }
@@ -126,7 +127,7 @@ void handle_user_api(const site_context& site, net::http_request& request, const
       for (const auto& u : site.users.list()) users.push_back(user_json(u, true));
       return respond(json_value_response(200, users));
     }
-    if (method == "POST") return create_user(site, request, std::move(respond));
+    if (method == "POST") return create_user(site, request, respond);
     return respond(json_error(405, "METHOD_NOT_ALLOWED", "Use GET or POST."));
   }
   std::string_view rest;
@@ -136,8 +137,8 @@ void handle_user_api(const site_context& site, net::http_request& request, const
     auto found = site.users.find(*id);
     return respond(found ? json_value_response(200, user_json(*found, true)) : not_found("User"));
   }
-  if (method == "PATCH") return update_user(site, request, *id, std::move(respond));
-  if (method == "DELETE") return delete_user(site, *id, std::move(respond));
+  if (method == "PATCH") return update_user(site, request, *id, respond);
+  if (method == "DELETE") return delete_user(site, *id, respond);
   respond(json_error(405, "METHOD_NOT_ALLOWED", "Use GET, PATCH or DELETE."));
 }
 

@@ -30,7 +30,8 @@ struct chat_backend::redis_runtime {
 struct chat_backend::redis_runtime {};
 #endif
 
-chat_backend::chat_backend(const server_config& config, std::shared_ptr<spdlog::logger> log) {
+chat_backend::chat_backend(const server_config& config,
+                           const std::shared_ptr<spdlog::logger>& log) {
   if (config.channel_layer != "redis") {
     layer_ = std::make_unique<whisper::in_process_channel_layer>();
     presence_ = std::make_unique<whisper::memory_presence>(config.limits.presence_timeout);

@@ -26,7 +26,7 @@ class chat_backend {
  public:
   /// Throws config_error for "redis" in a build without the Redis layer, and
   /// std::runtime_error when Redis cannot be reached.
-  chat_backend(const server_config& config, std::shared_ptr<spdlog::logger> log);
+  chat_backend(const server_config& config, const std::shared_ptr<spdlog::logger>& log);
   ~chat_backend();
   chat_backend(const chat_backend&) = delete;
   chat_backend& operator=(const chat_backend&) = delete;

@@ -135,7 +135,7 @@ const std::vector<std::pair<std::string, key_spec>>& key_table() {
       {"handshake_timeout", seconds_key(&whisper::limits::handshake_timeout)},
       {"idle_timeout", seconds_key(&whisper::limits::idle_timeout)},
       {"argon2_time_cost", argon2_key(&whisper::argon2_params::time_cost, 1, 100)},
-      {"argon2_memory_kib", argon2_key(&whisper::argon2_params::memory_kib, 8, 4 * 1024 * 1024)},
+      {"argon2_memory_kib", argon2_key(&whisper::argon2_params::memory_kib, 8, 4LL * 1024 * 1024)},
       {"argon2_parallelism", argon2_key(&whisper::argon2_params::parallelism, 1, 64)},
       {"channel_layer", text_key(&server_config::channel_layer)},
       {"redis_url", text_key(&server_config::redis_url)},

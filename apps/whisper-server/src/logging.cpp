@@ -75,7 +75,7 @@ class buffered_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
   void flush_() override { write_out(); }
 
  private:
-  static constexpr std::size_t kCapacity = 32 * 1024;
+  static constexpr std::size_t kCapacity = std::size_t{32} * 1024;
 
   void write_out() {
     std::size_t done = 0;

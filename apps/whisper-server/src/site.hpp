@@ -62,9 +62,9 @@ bool valid_username(std::string_view name);
 
 /// Handlers of one route group. They may answer later, from another thread.
 void handle_account_pages(const site_context& site, net::http_request& request, const visitor& who,
-                          net::http_responder respond);
+                          const net::http_responder& respond);
 void handle_api(const site_context& site, net::http_request& request, const visitor& who,
-                net::http_responder respond);
+                const net::http_responder& respond);
 /// GET /, /admin/, /static/*, /healthz. False if the path is none of them.
 bool handle_plain_pages(const site_context& site, const net::http_request& request,
                         const visitor& who, const net::http_responder& respond);

@@ -23,7 +23,7 @@ sqlite_session_store::sqlite_session_store(database& db, std::chrono::seconds re
 
 std::string sqlite_session_store::create(whisper::user_id user, std::chrono::seconds lifetime) {
   if (++creates_ % kPurgeEvery == 0) purge_expired();
-  const std::string id = whisper::random_token();
+  std::string id = whisper::random_token();
   const std::int64_t expires_at = unix_seconds_now() + lifetime.count();
   {
     auto guard = db_.lock();

@@ -77,7 +77,7 @@ std::string obtain_new_password(bool no_input) {
     if (password.empty()) throw input_error("the password must not be empty");
     return password;
   }
-  const std::string first = prompt_hidden("Password: ");
+  std::string first = prompt_hidden("Password: ");
   const std::string second = prompt_hidden("Password (again): ");
   if (first != second) throw input_error("the two passwords did not match");
   if (first.empty()) throw input_error("the password must not be empty");

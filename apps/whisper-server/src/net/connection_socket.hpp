@@ -28,7 +28,7 @@ struct tls_channel {
   asio::ssl::stream<asio::ip::tcp::socket> stream;
   // Its own read buffer: an asynchronous TLS read may fill it before its handler runs,
   // so the io thread's shared buffer (worker::read_buffer) cannot be used.
-  std::array<char, 8 * 1024> read_buffer{};
+  std::array<char, std::size_t{8} * 1024> read_buffer{};
   // SSL_write takes no iovecs: a batch of frames is coalesced here, then written.
   std::string write_buffer;
 };

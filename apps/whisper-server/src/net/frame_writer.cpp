@@ -17,9 +17,8 @@ frame_header make_frame_header(std::uint8_t op, std::uint64_t payload_size) {
     h.size = 4;
   } else {
     h.bytes[1] = 127;
-    for (int i = 0; i < 8; ++i) {
-      h.bytes[static_cast<std::size_t>(2 + i)] =
-          static_cast<std::uint8_t>(payload_size >> (56 - 8 * i));
+    for (std::size_t i = 0; i < 8; ++i) {
+      h.bytes[2 + i] = static_cast<std::uint8_t>(payload_size >> (56 - 8 * i));
     }
     h.size = 10;
   }

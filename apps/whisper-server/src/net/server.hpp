@@ -38,7 +38,7 @@ struct server_options {
   std::string websocket_path = "/chat/stream/";
   std::vector<std::string> allowed_hosts;  // Origin check; empty: the request's Host
   whisper::limits limits;  // max_frame_bytes, outbound_queue_*, handshake_timeout, idle_timeout
-  std::size_t max_request_bytes = 64 * 1024;  // HTTP head + body
+  std::size_t max_request_bytes = std::size_t{64} * 1024;  // HTTP head + body
   // limits.max_connections_per_ip / max_connections_per_user bound open connections.
   /// PEM certificate chain and private key: both set = HTTPS and WSS only on this port
   /// (needs a build with WHISPER_WITH_TLS); both empty = plain HTTP.

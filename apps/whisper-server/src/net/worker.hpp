@@ -101,7 +101,7 @@ class worker {
   /// The thread's shared receive buffer: connections read into it and parse at once, so
   /// an idle connection holds no read buffer of its own.
   static char* read_buffer();
-  static constexpr std::size_t read_buffer_size = 16 * 1024;
+  static constexpr std::size_t read_buffer_size = std::size_t{16} * 1024;
 
  private:
   void sweep();

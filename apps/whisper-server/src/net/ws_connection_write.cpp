@@ -125,7 +125,7 @@ bool ws_connection::write_tls() {
                       self->account_written(sent);
                       // Do not keep a burst's buffer on an idle connection.
                       std::string& written = self->socket_.tls()->write_buffer;
-                      if (written.capacity() > 64 * 1024) std::string().swap(written);
+                      if (written.capacity() > std::size_t{64} * 1024) std::string().swap(written);
                       if (self->close_sent_) return self->close_frame_sent();
                       self->flush();
                     });
