@@ -1,10 +1,19 @@
 """What every fault test checks at the end, and the command-line entry point."""
 
 import argparse
+import os
 import resource
 import sys
 import time
 import traceback
+
+
+# Under AddressSanitizer the server's RSS says nothing about its own memory use: freed
+# blocks wait in ASan's quarantine and shadow memory grows with each allocation. The
+# sanitizer stage of scripts/test.sh sets WHISPER_FAULTS_SANITIZED=1; there the tests
+# still check behaviour (and ASan checks memory safety), and the memory bounds are checked
+# in the unsanitized build of stage 1.
+MEMORY_BOUNDS_CHECKED = os.environ.get("WHISPER_FAULTS_SANITIZED") != "1"
 
 
 class Failures:
@@ -42,7 +51,9 @@ def check_server_end_state(failures, server, pair, baseline_kib, slack_kib):
                     (server.proc.poll(), server.log_text()[-3000:]))
     if pair is not None:
         failures.extend(pair.problems())
-    if server.alive():
+    if server.alive() and not MEMORY_BOUNDS_CHECKED:
+        print("rss: not checked (sanitized server)", flush=True)
+    elif server.alive():
         rss = settle_rss(server, baseline_kib, slack_kib)
         print("rss: baseline %d KiB, after %d KiB (allowed +%d KiB)" %
               (baseline_kib, rss, slack_kib), flush=True)
