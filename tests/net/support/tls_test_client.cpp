@@ -81,47 +81,16 @@ bool tls_test_client::fill(std::chrono::steady_clock::time_point deadline) {
 
 std::optional<http_reply> tls_test_client::read_reply(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::size_t end = 0;
-  while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+  for (;;) {
+    if (auto reply = take_http_reply(buffer_)) return reply;
     if (!fill(deadline)) return std::nullopt;
   }
-  http_reply reply;
-  reply.head = buffer_.substr(0, end + 2);
-  buffer_.erase(0, end + 4);
-  reply.status = std::atoi(reply.head.c_str() + 9);  // after "HTTP/1.1 "
-  std::size_t length = 0;
-  const auto at = reply.head.find("Content-Length: ");
-  if (at != std::string::npos) length = std::strtoul(reply.head.c_str() + at + 16, nullptr, 10);
-  while (buffer_.size() < length) {
-    if (!fill(deadline)) return std::nullopt;
-  }
-  reply.body = buffer_.substr(0, length);
-  buffer_.erase(0, length);
-  return reply;
 }
 
 std::optional<server_frame> tls_test_client::read_frame(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (buffer_.size() >= 2) {
-      const auto b0 = static_cast<std::uint8_t>(buffer_[0]);
-      std::uint64_t length = static_cast<std::uint8_t>(buffer_[1]) & 0x7F;
-      const std::size_t header = length == 127 ? 10 : length == 126 ? 4 : 2;
-      if (buffer_.size() >= header) {
-        if (header > 2) length = 0;
-        for (std::size_t i = 2; i < header; ++i) {
-          length = (length << 8) | static_cast<std::uint8_t>(buffer_[i]);
-        }
-        if (buffer_.size() >= header + length) {
-          server_frame frame;
-          frame.opcode = b0 & 0x0F;
-          frame.fin = (b0 & 0x80) != 0;
-          frame.payload = buffer_.substr(header, static_cast<std::size_t>(length));
-          buffer_.erase(0, header + static_cast<std::size_t>(length));
-          return frame;
-        }
-      }
-    }
+    if (auto frame = take_server_frame(buffer_)) return frame;
     if (!fill(deadline)) return std::nullopt;
   }
 }

@@ -32,6 +32,40 @@ bool http_reply::has_header(std::string_view line) const {
   return head.find(std::string(line) + "\r\n") != std::string::npos;
 }
 
+std::optional<http_reply> take_http_reply(std::string& buffer) {
+  const std::size_t end = buffer.find("\r\n\r\n");
+  if (end == std::string::npos) return std::nullopt;
+  http_reply reply;
+  reply.head = buffer.substr(0, end + 2);
+  reply.status = std::atoi(reply.head.c_str() + 9);  // after "HTTP/1.1 "
+  std::size_t length = 0;
+  const auto at = reply.head.find("Content-Length: ");
+  if (at != std::string::npos) length = std::strtoul(reply.head.c_str() + at + 16, nullptr, 10);
+  if (buffer.size() < end + 4 + length) return std::nullopt;  // the body is still coming
+  reply.body = buffer.substr(end + 4, length);
+  buffer.erase(0, end + 4 + length);
+  return reply;
+}
+
+std::optional<server_frame> take_server_frame(std::string& buffer) {
+  if (buffer.size() < 2) return std::nullopt;
+  const auto b0 = static_cast<std::uint8_t>(buffer[0]);
+  std::uint64_t length = static_cast<std::uint8_t>(buffer[1]) & 0x7F;
+  const std::size_t header = length == 127 ? 10 : length == 126 ? 4 : 2;
+  if (buffer.size() < header) return std::nullopt;
+  if (header > 2) length = 0;
+  for (std::size_t i = 2; i < header; ++i) {
+    length = (length << 8) | static_cast<std::uint8_t>(buffer[i]);
+  }
+  if (buffer.size() < header + length) return std::nullopt;
+  server_frame frame;
+  frame.opcode = b0 & 0x0F;
+  frame.fin = (b0 & 0x80) != 0;
+  frame.payload = buffer.substr(header, static_cast<std::size_t>(length));
+  buffer.erase(0, header + static_cast<std::size_t>(length));
+  return frame;
+}
+
 ws_test_client::ws_test_client(std::uint16_t port, int receive_buffer) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd_ < 0) throw std::runtime_error("socket() failed");
@@ -83,23 +117,10 @@ bool ws_test_client::fill(std::chrono::steady_clock::time_point deadline) {
 
 std::optional<http_reply> ws_test_client::read_reply(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::size_t end = 0;
-  while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+  for (;;) {
+    if (auto reply = take_http_reply(buffer_)) return reply;
     if (!fill(deadline)) return std::nullopt;
   }
-  http_reply reply;
-  reply.head = buffer_.substr(0, end + 2);
-  buffer_.erase(0, end + 4);
-  reply.status = std::atoi(reply.head.c_str() + 9);  // after "HTTP/1.1 "
-  std::size_t length = 0;
-  const auto at = reply.head.find("Content-Length: ");
-  if (at != std::string::npos) length = std::strtoul(reply.head.c_str() + at + 16, nullptr, 10);
-  while (buffer_.size() < length) {
-    if (!fill(deadline)) return std::nullopt;
-  }
-  reply.body = buffer_.substr(0, length);
-  buffer_.erase(0, length);
-  return reply;
 }
 
 http_reply ws_test_client::request(std::string_view raw, std::chrono::milliseconds timeout) {
@@ -122,30 +143,7 @@ http_reply ws_test_client::upgrade(std::string_view cookie, std::string_view ext
 std::optional<server_frame> ws_test_client::read_frame(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (buffer_.size() >= 2) {
-      const auto b0 = static_cast<std::uint8_t>(buffer_[0]);
-      const auto b1 = static_cast<std::uint8_t>(buffer_[1]);
-      std::size_t header = 2;
-      std::uint64_t length = b1 & 0x7F;
-      if (length == 126) header = 4;
-      if (length == 127) header = 10;
-      if (buffer_.size() >= header) {
-        if (header > 2) {
-          length = 0;
-          for (std::size_t i = 2; i < header; ++i) {
-            length = (length << 8) | static_cast<std::uint8_t>(buffer_[i]);
-          }
-        }
-        if (buffer_.size() >= header + length) {
-          server_frame frame;
-          frame.opcode = b0 & 0x0F;
-          frame.fin = (b0 & 0x80) != 0;
-          frame.payload = buffer_.substr(header, static_cast<std::size_t>(length));
-          buffer_.erase(0, header + static_cast<std::size_t>(length));
-          return frame;
-        }
-      }
-    }
+    if (auto frame = take_server_frame(buffer_)) return frame;
     if (!fill(deadline)) return std::nullopt;
   }
 }

@@ -32,6 +32,12 @@ struct http_reply {
   bool has_header(std::string_view line) const;  // e.g. "Connection: close"
 };
 
+/// Takes one complete HTTP reply off the front of `buffer`, or nothing (and takes nothing)
+/// while it has not fully arrived. Shared by the plain and the TLS test client.
+std::optional<http_reply> take_http_reply(std::string& buffer);
+/// The same for one (unmasked) server frame.
+std::optional<server_frame> take_server_frame(std::string& buffer);
+
 /// Thread safety: one thread per object.
 class ws_test_client {
  public:
