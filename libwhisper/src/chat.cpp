@@ -64,6 +64,10 @@ void chat::set_room_policy(room_policy policy) {
 }
 
 void chat::on_event(std::string type, event_handler handler) {
+  if (type == event_type::chat_message || type == event_type::chat_join ||
+      type == event_type::chat_leave) {
+    chat_types_forward_wire_ = false;  // from now on every chat.* event takes the map
+  }
   if (handler) {
     event_handlers_[std::move(type)] = std::move(handler);
   } else {
@@ -107,6 +111,12 @@ std::uint64_t chat::open_connections() const {
 const event_handler* chat::handler_for(std::string_view type) const {
   auto it = event_handlers_.find(type);
   return it == event_handlers_.end() ? nullptr : &it->second;
+}
+
+bool chat::forwards_wire(std::string_view type) const {
+  return chat_types_forward_wire_ &&
+         (type == event_type::chat_message || type == event_type::chat_join ||
+          type == event_type::chat_leave);
 }
 
 std::chrono::steady_clock::time_point chat::steady_now() const {

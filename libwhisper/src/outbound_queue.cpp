@@ -23,27 +23,34 @@ outbound_queue::push_result outbound_queue::push_locked(frame_ptr payload, std::
   const std::size_t size = payload ? payload->size() : 0;
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_) return push_result::closed;
-  if (bounded && (bytes_ + size > max_bytes_ || items_.size() >= max_frames_)) {
+  if (bounded && (bytes_.load(std::memory_order_relaxed) + size > max_bytes_ ||
+                  items_.size() >= max_frames_)) {
     return push_result::full;
   }
   const bool was_empty = items_.empty();
   items_.push_back(item{std::move(payload), kind});
-  bytes_ += size;
+  queued_.store(items_.size(), std::memory_order_release);
+  bytes_.fetch_add(size, std::memory_order_relaxed);
   return was_empty ? push_result::queued_first : push_result::queued;
 }
 
 std::size_t outbound_queue::take(std::vector<item>& out) {
+  if (queued_.load(std::memory_order_acquire) == 0) return 0;
   std::lock_guard<std::mutex> lock(mutex_);
   const std::size_t n = items_.size();
   out.insert(out.end(), std::make_move_iterator(items_.begin()),
              std::make_move_iterator(items_.end()));
   items_.clear();  // keeps its capacity: no allocation on the next pushes
+  queued_.store(0, std::memory_order_release);
   return n;
 }
 
 void outbound_queue::release(std::size_t bytes) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  bytes_ -= std::min(bytes, bytes_);  // never wraps, even if a writer over-releases
+  std::size_t current = bytes_.load(std::memory_order_relaxed);
+  // Never wraps, even if a writer over-releases.
+  while (!bytes_.compare_exchange_weak(current, current - std::min(bytes, current),
+                                       std::memory_order_relaxed)) {
+  }
 }
 
 void outbound_queue::close() {
@@ -57,13 +64,11 @@ bool outbound_queue::closed() const {
 }
 
 std::size_t outbound_queue::bytes() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return bytes_;
+  return bytes_.load(std::memory_order_relaxed);
 }
 
 bool outbound_queue::empty() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return items_.empty();
+  return queued_.load(std::memory_order_acquire) == 0;
 }
 
 }  // namespace whisper

@@ -92,6 +92,11 @@ class chat {
 
   /// The handler for an event type, or null.
   const event_handler* handler_for(std::string_view type) const;
+  /// True when events of this type are delivered by sending their wire frame as is:
+  /// chat.message, chat.join and chat.leave unless on_event() replaced their handler.
+  /// Consumers check this before handler_for(): it is the broadcast path, once per
+  /// recipient, and three comparisons cost less than a map lookup and a std::function.
+  bool forwards_wire(std::string_view type) const;
   std::chrono::steady_clock::time_point steady_now() const;
 
  private:
@@ -102,6 +107,7 @@ class chat {
   room_policy policy_;
   dispatcher dispatcher_;
   std::map<std::string, event_handler, std::less<>> event_handlers_;
+  bool chat_types_forward_wire_ = true;  // no chat.* handler replaced
   chat_stats stats_;
 };
 

@@ -3,6 +3,7 @@
 // bound, hand the writer everything queued in one batch for one gathered write).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -42,8 +43,9 @@ class outbound_queue {
 
   /// Moves every queued item into `out` (appending) and returns how many were taken.
   /// Their bytes stay counted until release(bytes) is called after they were written.
+  /// Taking from an empty queue does not lock (writers poll it after every write).
   std::size_t take(std::vector<item>& out);
-  /// Uncounts bytes that were taken and have now been written.
+  /// Uncounts bytes that were taken and have now been written. Does not lock.
   void release(std::size_t bytes);
 
   /// Refuses further pushes; taking what is already queued still works.
@@ -57,9 +59,13 @@ class outbound_queue {
  private:
   push_result push_locked(frame_ptr payload, std::uint8_t kind, bool bounded);
 
+  // The mutex orders pushes and takes; the two counters are also read and, for bytes_,
+  // decreased without it (a release only makes the next bound check more lenient,
+  // and a take that misses a racing push is followed by the flush that push asks for).
   mutable std::mutex mutex_;
   std::vector<item> items_;
-  std::size_t bytes_ = 0;
+  std::atomic<std::size_t> queued_{0};  // items_.size(), readable without the lock
+  std::atomic<std::size_t> bytes_{0};
   std::size_t max_bytes_;
   std::size_t max_frames_;
   bool closed_ = false;

@@ -4,24 +4,28 @@
 
 namespace whisper_server::net {
 
+std::size_t write_frame_header(std::uint8_t* out, std::uint8_t op, std::uint64_t payload_size) {
+  out[0] = static_cast<std::uint8_t>(0x80 | (op & 0x0F));
+  if (payload_size < 126) {
+    out[1] = static_cast<std::uint8_t>(payload_size);
+    return 2;
+  }
+  if (payload_size <= 0xFFFF) {
+    out[1] = 126;
+    out[2] = static_cast<std::uint8_t>(payload_size >> 8);
+    out[3] = static_cast<std::uint8_t>(payload_size);
+    return 4;
+  }
+  out[1] = 127;
+  for (std::size_t i = 0; i < 8; ++i) {
+    out[2 + i] = static_cast<std::uint8_t>(payload_size >> (56 - 8 * i));
+  }
+  return 10;
+}
+
 frame_header make_frame_header(std::uint8_t op, std::uint64_t payload_size) {
   frame_header h;
-  h.bytes[0] = static_cast<std::uint8_t>(0x80 | (op & 0x0F));
-  if (payload_size < 126) {
-    h.bytes[1] = static_cast<std::uint8_t>(payload_size);
-    h.size = 2;
-  } else if (payload_size <= 0xFFFF) {
-    h.bytes[1] = 126;
-    h.bytes[2] = static_cast<std::uint8_t>(payload_size >> 8);
-    h.bytes[3] = static_cast<std::uint8_t>(payload_size);
-    h.size = 4;
-  } else {
-    h.bytes[1] = 127;
-    for (std::size_t i = 0; i < 8; ++i) {
-      h.bytes[2 + i] = static_cast<std::uint8_t>(payload_size >> (56 - 8 * i));
-    }
-    h.size = 10;
-  }
+  h.size = static_cast<std::uint8_t>(write_frame_header(h.bytes.data(), op, payload_size));
   return h;
 }
 

@@ -18,8 +18,15 @@ struct frame_header {
   std::string_view view() const { return {reinterpret_cast<const char*>(bytes.data()), size}; }
 };
 
+/// Size of that header: 2, 4 or 10 bytes.
+constexpr std::size_t frame_header_size(std::uint64_t payload_size) {
+  return payload_size < 126 ? 2 : payload_size <= 0xFFFF ? 4 : 10;
+}
+
 /// Header of a final, unmasked frame with this opcode and payload size.
 frame_header make_frame_header(std::uint8_t op, std::uint64_t payload_size);
+/// The same header written to `out` (room for 10 bytes); returns its size.
+std::size_t write_frame_header(std::uint8_t* out, std::uint8_t op, std::uint64_t payload_size);
 
 /// Header and payload in one string (control frames, tests).
 std::string encode_frame(std::uint8_t op, std::string_view payload);

@@ -1,6 +1,8 @@
 #include "worker.hpp"
 
 #include <array>
+#include <asio/post.hpp>
+#include <iterator>
 #include <vector>
 
 namespace whisper_server::net {
@@ -20,6 +22,9 @@ worker::worker(server_context& context)
 worker::~worker() {
   // Sessions own sockets of this io_context: end them while it is still alive.
   sessions_.clear();
+  scheduled_.clear();
+  flushing_.clear();
+  inbox_.clear();
 }
 
 void worker::add(std::shared_ptr<session> s) {
@@ -63,6 +68,45 @@ void worker::abort_all() {
 
 void worker::stop() {
   io_->stop();
+}
+
+void worker::schedule_flush(std::shared_ptr<queued_writer> writer) {
+  if (io_->get_executor().running_in_this_thread()) {
+    // The common case: a broadcast from a connection of this thread (in-process layer).
+    scheduled_.push_back(std::move(writer));
+    if (!flush_posted_) {
+      flush_posted_ = true;
+      asio::post(*io_, [this] { flush_scheduled(); });
+    }
+    return;
+  }
+  std::lock_guard<std::mutex> lock(inbox_mutex_);
+  inbox_.push_back(std::move(writer));
+  if (!inbox_posted_) {
+    inbox_posted_ = true;
+    asio::post(*io_, [this] { flush_inbox(); });
+  }
+}
+
+void worker::flush_scheduled() {
+  flush_posted_ = false;
+  // Swap first: a flush may schedule its writer again (more than one turn's worth
+  // queued), and that belongs to the next turn, after the other connections.
+  flushing_.swap(scheduled_);
+  for (const auto& writer : flushing_) writer->flush_queued();
+  flushing_.clear();
+}
+
+void worker::flush_inbox() {
+  {
+    std::lock_guard<std::mutex> lock(inbox_mutex_);
+    inbox_posted_ = false;
+    // Joined to this turn's own list, flushed outside the lock.
+    scheduled_.insert(scheduled_.end(), std::make_move_iterator(inbox_.begin()),
+                      std::make_move_iterator(inbox_.end()));
+    inbox_.clear();
+  }
+  if (!flush_posted_) flush_scheduled();
 }
 
 char* worker::read_buffer() {

@@ -10,8 +10,10 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "connection_counter.hpp"
 #include "http.hpp"
@@ -71,6 +73,15 @@ class session {
   virtual void abort() = 0;
 };
 
+/// Something with queued output that the worker writes out once per loop turn.
+///
+/// Thread safety: flush_queued() is called on the worker's io thread only.
+class queued_writer {
+ public:
+  virtual ~queued_writer() = default;
+  virtual void flush_queued() = 0;
+};
+
 /// One io thread's context and connections.
 ///
 /// Thread safety: io(), context() and stop() from any thread; everything else on the io thread
@@ -98,6 +109,13 @@ class worker {
   /// Ends run(): stops the io_context. Any thread.
   void stop();
 
+  /// Asks for `writer` to be flushed on this worker's thread. Every writer asked for
+  /// during one loop turn is flushed by one posted handler: a broadcast to N local
+  /// connections costs one post, not N (each a malloc, the scheduler's lock and a
+  /// wake-up). Any thread; a writer asked for twice before the flush runs is flushed
+  /// twice, which is harmless (the second finds nothing queued).
+  void schedule_flush(std::shared_ptr<queued_writer> writer);
+
   /// The thread's shared receive buffer: connections read into it and parse at once, so
   /// an idle connection holds no read buffer of its own.
   static char* read_buffer();
@@ -105,6 +123,8 @@ class worker {
 
  private:
   void sweep();
+  void flush_scheduled();
+  void flush_inbox();
 
   server_context& context_;
   std::shared_ptr<asio::io_context> io_;
@@ -112,6 +132,17 @@ class worker {
   asio::steady_timer sweep_timer_;
   steady_time now_;
   std::unordered_map<session*, std::shared_ptr<session>> sessions_;
+
+  // Writers to flush, asked for on the io thread (no lock) and from other threads
+  // (inbox_, under inbox_mutex_), each list with at most one flush posted at a time.
+  // Declared after io_: they may hold the last reference to a connection whose socket
+  // belongs to io_, so they must go first.
+  std::vector<std::shared_ptr<queued_writer>> scheduled_;
+  std::vector<std::shared_ptr<queued_writer>> flushing_;  // scratch, kept for its capacity
+  bool flush_posted_ = false;
+  std::mutex inbox_mutex_;
+  std::vector<std::shared_ptr<queued_writer>> inbox_;
+  bool inbox_posted_ = false;
 };
 
 }  // namespace whisper_server::net

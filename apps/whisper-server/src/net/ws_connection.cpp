@@ -34,8 +34,9 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   server_context& ctx = owner_.context();
   asio::error_code ec;
   // After the upgrade: chat frames are small and latency-bound (PERF-NOTES: set it now).
+  // (A plain socket is non-blocking already: http_session set it, and the mode moved
+  // with the socket.)
   socket_.tcp().set_option(asio::ip::tcp::no_delay(true), ec);
-  if (!socket_.secure()) socket_.tcp().non_blocking(true, ec);
   last_inbound_ = owner_.now();
   ctx.stats.open_websockets.fetch_add(1, std::memory_order_relaxed);
   spdlog::info("websocket open user={} remote={}", user_.username, remote_);
@@ -58,7 +59,7 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
 whisper::send_result ws_connection::send(whisper::frame_ptr frame) {
   switch (queue_.push(std::move(frame), opcode::text)) {
     case whisper::outbound_queue::push_result::queued_first:
-      post_flush();
+      request_flush();
       return whisper::send_result::queued;
     case whisper::outbound_queue::push_result::queued:
       return whisper::send_result::queued;
@@ -84,19 +85,17 @@ void ws_connection::queue_close(std::string payload, int code) {
   // is armed by the next tick on the io thread.
   const auto pushed = queue_.push_unbounded(whisper::make_frame(std::move(payload)), opcode::close);
   queue_.close();
-  if (pushed == whisper::outbound_queue::push_result::queued_first) post_flush();
+  if (pushed == whisper::outbound_queue::push_result::queued_first) request_flush();
 }
 
 void ws_connection::queue_control(std::uint8_t kind, std::string payload) {
   const auto pushed = queue_.push_unbounded(whisper::make_frame(std::move(payload)), kind);
-  if (pushed == whisper::outbound_queue::push_result::queued_first) post_flush();
+  if (pushed == whisper::outbound_queue::push_result::queued_first) request_flush();
 }
 
-void ws_connection::post_flush() {
-  // weak: send() may race with the end of the connection.
-  asio::post(owner_.io(), [weak = weak_from_this()] {
-    if (auto self = weak.lock()) self->flush();
-  });
+void ws_connection::request_flush() {
+  // Safe from any thread: whoever calls send() or close() holds a reference to us.
+  owner_.schedule_flush(shared_from_this());
 }
 
 void ws_connection::wait_readable() {

@@ -27,6 +27,7 @@ namespace whisper_server::net {
 /// everything else runs on the worker's io thread.
 class ws_connection final : public whisper::connection,
                             public session,
+                            public queued_writer,
                             public std::enable_shared_from_this<ws_connection> {
  public:
   ws_connection(worker& owner, connection_socket socket, whisper::user who,
@@ -46,15 +47,10 @@ class ws_connection final : public whisper::connection,
   void shutdown() override;
   void abort() override;
 
- private:
-  // One queued item being written: its header is computed once, the payload is shared.
-  struct out_frame {
-    whisper::frame_ptr payload;
-    frame_header header;
-    std::uint8_t kind = 0;
-    std::size_t size() const { return header.size + (payload ? payload->size() : 0); }
-  };
+  // queued_writer
+  void flush_queued() override { flush(); }
 
+ private:
   void wait_readable();
   void on_readable(const asio::error_code& ec);
   void on_tls_read(const asio::error_code& ec, std::size_t n);
@@ -65,7 +61,7 @@ class ws_connection final : public whisper::connection,
   void queue_control(std::uint8_t kind, std::string payload);
   void queue_close(std::string payload, int code);
   void close_frame_sent();
-  void post_flush();
+  void request_flush();
   void flush();
   bool take_queued();
   bool write_some();
@@ -82,8 +78,10 @@ class ws_connection final : public whisper::connection,
   frame_parser parser_;
 
   // Writer state (io thread): frames taken from the queue, the first not yet fully
-  // written at pending_index_, of which written_ bytes are already out.
-  std::vector<out_frame> pending_;
+  // written at pending_index_, of which written_ bytes (header included) are out.
+  // Headers are not stored: they are a pure function of kind and size, recomputed
+  // when the frame is written.
+  std::vector<whisper::outbound_queue::item> pending_;
   std::size_t pending_index_ = 0;
   std::size_t written_ = 0;
   bool waiting_writable_ = false;  // plain: waiting for POLLOUT; TLS: a write in flight

@@ -1,12 +1,16 @@
 // The one writer of a ws_connection: takes everything queued (data frames, pongs, the
-// close frame, the 101 answer) in order and writes it with gathered sendmsg calls, each
-// frame as [its small header][the shared payload], never copying a payload per recipient.
+// close frame, the 101 answer) in order and writes it with gathered sendmsg calls.
+// Small frames are copied, header and payload, into the thread's gather buffer so a
+// batch of chat frames leaves as one iovec; large payloads are written from the one
+// shared buffer, never copied per recipient.
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <array>
 #include <asio/write.hpp>
 #include <cerrno>
+#include <cstring>
 
 #include "opcode.hpp"
 #include "ws_connection.hpp"
@@ -14,10 +18,84 @@
 namespace whisper_server::net {
 
 namespace {
-// Frames per sendmsg: 2 iovecs each (header, payload). Linux allows 1024 iovecs.
-constexpr std::size_t max_iovecs = 512;
+// Frames per sendmsg are bounded by the iovecs (at most 2 each) and the gather buffer.
+constexpr std::size_t max_iovecs = 256;
 // Writer rounds per turn before yielding to the other connections of the thread.
 constexpr int max_write_rounds = 16;
+// Payloads up to this size are copied next to their header: at W1 window 16, 32 tiny
+// iovecs per sendmsg made the kernel's per-iovec copy setup 10% of server CPU
+// (docs/performance-plan.md), and copying 100 bytes costs less than one iovec.
+constexpr std::size_t copy_payload_max = 1024;
+// Bytes copied per sendmsg at most: about what a socket takes per call, so a slow
+// reader's backlog is not copied again and again.
+constexpr std::size_t gather_bytes = std::size_t{64} * 1024;
+
+using item = whisper::outbound_queue::item;
+
+std::string_view payload_of(const item& frame) {
+  return frame.payload ? std::string_view(*frame.payload) : std::string_view();
+}
+
+// Header plus payload on the wire (the 101 answer is raw bytes, without a header).
+std::size_t wire_size(const item& frame) {
+  const std::size_t payload = payload_of(frame).size();
+  return (frame.kind == opcode::raw_bytes ? 0 : frame_header_size(payload)) + payload;
+}
+
+// Builds the iovecs of one sendmsg: copied runs in the gather buffer merge into one.
+class gather_list {
+ public:
+  explicit gather_list(char* buffer) : buffer_(buffer) {}
+
+  bool room_for(std::size_t copied_bytes) const {
+    return count_ + 2 <= max_iovecs && used_ + copied_bytes <= gather_bytes;
+  }
+  // A whole small frame: its header written in place, then its payload.
+  void copy_frame(std::uint8_t kind, std::string_view payload) {
+    char* at = buffer_ + used_;
+    const std::size_t head =
+        kind == opcode::raw_bytes
+            ? 0
+            : write_frame_header(reinterpret_cast<std::uint8_t*>(at), kind, payload.size());
+    if (!payload.empty()) std::memcpy(at + head, payload.data(), payload.size());
+    append(at, head + payload.size());
+  }
+  void copy(std::string_view part) {
+    if (part.empty()) return;
+    char* at = buffer_ + used_;
+    std::memcpy(at, part.data(), part.size());
+    append(at, part.size());
+  }
+  void refer(std::string_view part) {
+    if (!part.empty()) add(const_cast<char*>(part.data()), part.size());
+  }
+  iovec* data() { return iov_.data(); }
+  std::size_t count() const { return count_; }
+
+ private:
+  // Copied bytes at the end of the buffer: they extend the last iovec when it ends there.
+  void append(char* at, std::size_t size) {
+    used_ += size;
+    if (count_ > 0 &&
+        static_cast<char*>(iov_[count_ - 1].iov_base) + iov_[count_ - 1].iov_len == at) {
+      iov_[count_ - 1].iov_len += size;
+      return;
+    }
+    add(at, size);
+  }
+  void add(char* at, std::size_t size) {
+    iov_[count_].iov_base = at;
+    iov_[count_].iov_len = size;
+    ++count_;
+  }
+
+  char* buffer_;
+  // Deliberately not value-initialised: sendmsg reads only the first count_ entries,
+  // and zeroing the array per call was 37% of a delivery's user-space cost (callgrind).
+  std::array<iovec, max_iovecs> iov_;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::size_t count_ = 0;
+  std::size_t used_ = 0;
+};
 }  // namespace
 
 void ws_connection::flush() {
@@ -26,61 +104,68 @@ void ws_connection::flush() {
     if (pending_index_ == pending_.size() && !take_queued()) return;
     if (!(socket_.secure() ? write_tls() : write_some())) return;
   }
-  post_flush();  // still more: let the thread's other connections have a turn first
+  request_flush();  // still more: let the thread's other connections have a turn first
 }
 
 bool ws_connection::take_queued() {
   pending_.clear();
   pending_index_ = 0;
   written_ = 0;
-  // Scratch shared by the thread's connections: used and emptied right here.
-  thread_local std::vector<whisper::outbound_queue::item> taken;
-  queue_.take(taken);
-  for (auto& item : taken) {
-    const std::size_t bytes = item.payload ? item.payload->size() : 0;
-    if (close_taken_) {
-      queue_.release(bytes);  // nothing may follow a close frame on the wire
+  queue_.take(pending_);
+  std::size_t keep = 0;
+  std::size_t dropped_bytes = 0;
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    item& frame = pending_[i];
+    // Nothing may follow a close frame on the wire; an empty raw item has no bytes
+    // to write and would never be accounted as written.
+    if (close_taken_ || (frame.kind == opcode::raw_bytes && payload_of(frame).empty())) {
+      dropped_bytes += payload_of(frame).size();
       continue;
     }
-    out_frame frame;
-    frame.kind = item.kind;
-    if (item.kind != opcode::raw_bytes) frame.header = make_frame_header(item.kind, bytes);
-    frame.payload = std::move(item.payload);
-    close_taken_ = item.kind == opcode::close;
-    pending_.push_back(std::move(frame));
+    close_taken_ = frame.kind == opcode::close;
+    if (keep != i) pending_[keep] = std::move(frame);
+    ++keep;
   }
-  taken.clear();
+  pending_.resize(keep);
+  if (dropped_bytes > 0) queue_.release(dropped_bytes);
   // Do not keep a burst's capacity on an idle connection.
-  if (pending_.empty() && pending_.capacity() > 16) std::vector<out_frame>().swap(pending_);
+  if (pending_.empty() && pending_.capacity() > 16) std::vector<item>().swap(pending_);
   return !pending_.empty();
 }
 
 bool ws_connection::write_some() {
-  // Deliberately not value-initialised: sendmsg reads only the first `count` entries,
-  // and zeroing 8 KiB per call was 37% of the user-space cost of a delivery (callgrind,
-  // docs/performance-plan.md).
-  std::array<iovec, max_iovecs> iov;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-  std::size_t count = 0;
-  std::size_t skip = written_;
-  for (std::size_t i = pending_index_; i < pending_.size() && count + 2 <= max_iovecs; ++i) {
-    const out_frame& frame = pending_[i];
-    const std::string_view parts[2] = {
-        frame.header.view(), frame.payload ? std::string_view(*frame.payload) : std::string_view()};
-    for (std::string_view part : parts) {
-      if (skip >= part.size()) {
-        skip -= part.size();
-        continue;
-      }
-      part.remove_prefix(skip);
-      skip = 0;
-      iov[count].iov_base = const_cast<char*>(part.data());
-      iov[count].iov_len = part.size();
-      ++count;
+  // Shared by the thread's connections: filled and handed to the kernel right here.
+  thread_local std::array<char, gather_bytes> gather_buffer;
+  gather_list out(gather_buffer.data());
+  std::size_t skip = written_;  // bytes of the first frame already on the wire
+  for (std::size_t i = pending_index_; i < pending_.size(); ++i) {
+    const item& frame = pending_[i];
+    std::string_view payload = payload_of(frame);
+    const bool copied = payload.size() <= copy_payload_max;
+    if (skip == 0 && copied) {  // the usual case: a whole small frame
+      if (!out.room_for(frame_header_size(payload.size()) + payload.size())) break;
+      out.copy_frame(frame.kind, payload);
+      continue;
+    }
+    // A frame partly written already, or one whose payload is referenced in place.
+    frame_header header;
+    if (frame.kind != opcode::raw_bytes) header = make_frame_header(frame.kind, payload.size());
+    std::string_view head = header.view();
+    const std::size_t from_head = std::min(skip, head.size());
+    head.remove_prefix(from_head);
+    payload.remove_prefix(skip - from_head);
+    skip = 0;
+    if (!out.room_for(head.size() + (copied ? payload.size() : 0))) break;
+    out.copy(head);
+    if (copied) {
+      out.copy(payload);
+    } else {
+      out.refer(payload);
     }
   }
   msghdr message{};
-  message.msg_iov = iov.data();
-  message.msg_iovlen = count;
+  message.msg_iov = out.data();
+  message.msg_iovlen = out.count();
   const ssize_t sent = ::sendmsg(socket_.tcp().native_handle(), &message, MSG_NOSIGNAL);
   if (sent < 0) {
     if (errno == EINTR) return true;
@@ -112,9 +197,11 @@ bool ws_connection::write_tls() {
   std::string& batch = socket_.tls()->write_buffer;
   batch.clear();
   for (std::size_t i = pending_index_; i < pending_.size(); ++i) {
-    const out_frame& frame = pending_[i];
-    batch += frame.header.view();
-    if (frame.payload) batch += *frame.payload;
+    const item& frame = pending_[i];
+    const std::string_view payload = payload_of(frame);
+    if (frame.kind != opcode::raw_bytes)
+      batch += make_frame_header(frame.kind, payload.size()).view();
+    batch += payload;
   }
   waiting_writable_ = true;
   asio::async_write(socket_.tls()->stream, asio::buffer(batch),
@@ -134,11 +221,12 @@ bool ws_connection::write_tls() {
 }
 
 void ws_connection::account_written(std::size_t sent) {
-  // Account what went out: whole frames are released from the queue's byte count.
-  auto left = sent;
-  while (left > 0) {
-    out_frame& frame = pending_[pending_index_];
-    const std::size_t rest = frame.size() - written_;
+  // Whole frames written are released from the queue's byte count, once per write.
+  std::size_t left = sent;
+  std::size_t released = 0;
+  while (left > 0 && pending_index_ < pending_.size()) {
+    item& frame = pending_[pending_index_];
+    const std::size_t rest = wire_size(frame) - written_;
     if (left < rest) {
       written_ += left;
       break;
@@ -146,10 +234,11 @@ void ws_connection::account_written(std::size_t sent) {
     left -= rest;
     written_ = 0;
     ++pending_index_;
-    queue_.release(frame.payload ? frame.payload->size() : 0);
+    released += payload_of(frame).size();
     if (frame.kind == opcode::close) close_sent_ = true;
     frame.payload.reset();
   }
+  if (released > 0) queue_.release(released);
 }
 
 void ws_connection::close_frame_sent() {
