@@ -9,8 +9,9 @@
 #   BENCH_RESULTS    results file (default $BENCH_BUILD_DIR/bench-results.json)
 #   BENCH_RUNS       runs per workload (default 3)
 #   BENCH_DURATION   measured seconds per run (default 10)
-#   BENCH_WORKLOADS  subset to run, e.g. "w1_window1 w4" (default: all)
-#   BENCH_PORT       server port (default 18080)
+#   BENCH_WORKLOADS  subset to run, e.g. "w1_window1 w4" (default: all but the optional
+#                    w1_redis, which W1 across two processes sharing a Redis: name it to run it)
+#   BENCH_PORT       server port (default 18080; w1_redis's second server uses the next one)
 #   BENCH_SKIP_BUILD set to 1 to use the binaries already built
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,15 +39,23 @@ done
 
 work=$(mktemp -d /tmp/whisper-bench.XXXXXX)
 server_pid=""
-stop_server() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid"
+server2_pid=""  # w1_redis: the second whisper-server
+redis_pid=""    # w1_redis: its redis-server
+stop_pid() {
+  local pid=$1
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
     # Bounded wait for a clean exit, then insist.
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
   fi
-  server_pid=""
+}
+stop_server() {
+  stop_pid "$server_pid"
+  stop_pid "$server2_pid"
+  stop_pid "$redis_pid"
+  server_pid="" server2_pid="" redis_pid=""
 }
 trap 'stop_server; rm -rf "$work"' EXIT
 
@@ -68,25 +77,67 @@ first_room=$(echo "$room_ids" | head -1)
   { echo "bench.sh: expected 100 consecutive room ids, got: $room_ids" >&2; exit 1; }
 rooms() { echo "$((first_room + $1 - 1))-$((first_room + $2 - 1))"; }
 
-start_server() {
+# launch_server PORT LOG [flags...]: one whisper-server pinned to the server core; sets
+# launched_pid and returns once /healthz answers.
+launch_server() {
+  local on=$1 log=$2; shift 2
   taskset -c "$server_cpu" "$server_bin" --database "$work/bench.sqlite3" --log-level warn \
     --threads 1 --commands-per-second 1000000000 --command-burst 1000000000 \
-    --max-connections-per-ip 0 --max-connections-per-user 0 \
-    --listen "127.0.0.1:$port" runserver >"$work/server.log" 2>&1 &
-  server_pid=$!
+    --max-connections-per-ip 0 --max-connections-per-user 0 "$@" \
+    --listen "127.0.0.1:$on" runserver >"$log" 2>&1 &
+  launched_pid=$!
   for _ in $(seq 1 100); do
-    if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$server_pid" 2>/dev/null || break
+    if curl -fs "http://127.0.0.1:$on/healthz" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$launched_pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "bench.sh: whisper-server did not come up; its log:" >&2
-  cat "$work/server.log" >&2
+  echo "bench.sh: whisper-server on port $on did not come up; its log:" >&2
+  cat "$log" >&2
   exit 1
 }
 
+start_server() {
+  launch_server "$port" "$work/server.log"
+  server_pid=$launched_pid
+  ports=$port pids=$server_pid
+}
+
+# w1_redis: a redis-server on a free loopback port and two whisper-servers using it as
+# their channel layer, on the same SQLite file (the users' sessions are valid on both).
+# All three share the server core, as the one server of the other workloads has it to
+# itself: the bench keeps core 1, so the figures stay comparable with W1's (same CPU
+# budget, now also paying for Redis and the PUBLISH/subscribe hop), and the bench's
+# own cost is not mixed in.
+start_redis_pair() {
+  local redis_port
+  redis_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  taskset -c "$server_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" \
+    --appendonly no >"$work/redis.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 1 100); do
+    if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then break; fi
+    kill -0 "$redis_pid" 2>/dev/null || { echo "bench.sh: redis-server failed" >&2; exit 1; }
+    sleep 0.1
+  done
+  local layer=(--channel-layer redis --redis-url "redis://127.0.0.1:$redis_port/0")
+  launch_server "$port" "$work/server.log" "${layer[@]}"
+  server_pid=$launched_pid
+  launch_server "$((port + 1))" "$work/server2.log" "${layer[@]}"
+  server2_pid=$launched_pid
+  # The server CPU figures cover everything on the server core: both servers and Redis.
+  ports="$port,$((port + 1))" pids="$server_pid,$server2_pid,$redis_pid"
+}
+
 bench() {
-  taskset -c "$bench_cpu" "$bench_bin" --port "$port" --cookies "$work/cookies.txt" \
-    --server-pid "$server_pid" "$@"
+  taskset -c "$bench_cpu" "$bench_bin" --port "$ports" --cookies "$work/cookies.txt" \
+    --server-pid "$pids" "$@"
+}
+
+# W1's two shapes: 1000 connections in 10 rooms, one sender per room.
+w1() { # window, json file
+  bench fanout -c 1000 --room-ids "$(rooms 1 10)" -s 10 -w "$1" --warmup 2 -d "$duration" \
+    --json-out "$2"
 }
 
 run_workload() {
@@ -100,12 +151,20 @@ run_workload() {
         --json-out "$out" | grep -v '^{'
       return ;;
   esac
+  if [[ $name == w1_redis ]]; then
+    # Both W1 shapes, each on fresh processes as W1 has; every room spans both servers
+    # (whisper-bench spreads each room's members and the senders over the ports).
+    for window in 1 16; do
+      start_redis_pair
+      w1 "$window" "$work/w1_redis_window$window.$run.json" | grep -v '^{' || true
+      stop_server
+    done
+    return
+  fi
   start_server
   case $name in
-    w1_window1) bench fanout -c 1000 --room-ids "$(rooms 1 10)" -s 10 -w 1 --warmup 2 \
-                  -d "$duration" --json-out "$out" ;;
-    w1_window16) bench fanout -c 1000 --room-ids "$(rooms 1 10)" -s 10 -w 16 --warmup 2 \
-                  -d "$duration" --json-out "$out" ;;
+    w1_window1) w1 1 "$out" ;;
+    w1_window16) w1 16 "$out" ;;
     # 4 senders, 50 msgs/s between them (12.5 each): ~100k deliveries/s, as the peers ran.
     w2) bench fanout -c 2000 --room-ids "$(rooms 1 1)" -s 4 --rate 12.5 --warmup 2 \
           -d "$duration" --json-out "$out" ;;
@@ -118,7 +177,7 @@ run_workload() {
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "kernel $(uname -r); server on cpu $server_cpu, bench on cpu $bench_cpu; $runs runs x ${duration}s"
+echo "kernel $(uname -r); server(s) and redis on cpu $server_cpu, bench on cpu $bench_cpu; $runs runs x ${duration}s"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 for name in $workloads; do
   for run in $(seq 1 "$runs"); do
@@ -131,11 +190,16 @@ done
 /usr/bin/python3 - "$work" "$results" "$runs" $workloads <<'PY'
 import json, os, statistics, sys, datetime, platform
 work, results, runs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+# w1_redis writes one result per W1 shape; the table has a row for each.
+names = [row for name in names
+         for row in (["w1_redis_window1", "w1_redis_window16"] if name == "w1_redis" else [name])]
 headline = {
     "selftest": ("frames/s received", lambda r: r["frames_per_s"]),
     "selftest_w1": ("frames/s received", lambda r: r["frames_per_s"]),
     "w1_window1": ("deliveries/s", lambda r: r["deliveries_per_s"]),
     "w1_window16": ("deliveries/s", lambda r: r["deliveries_per_s"]),
+    "w1_redis_window1": ("deliveries/s", lambda r: r["deliveries_per_s"]),
+    "w1_redis_window16": ("deliveries/s", lambda r: r["deliveries_per_s"]),
     "w2": ("p99 latency ms", lambda r: r["latency"]["p99_us"] / 1000),
     "w3": ("server KiB/connection", lambda r: r["kib_per_connection"]),
     "w4": ("cycles/s", lambda r: r["cycles_per_s"]),
@@ -145,6 +209,8 @@ extra = {
     "selftest_w1": lambda r: "%.3g frames per receiver CPU-s" % r["frames_per_receiver_cpu_s"],
     "w1_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w1_window16": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
+    "w1_redis_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
+    "w1_redis_window16": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w2": lambda r: "%.0f deliveries/s, lost %d" % (r["deliveries_per_s"], r["lost"]),
     "w4": lambda r: "cycle p99 %.2f ms, failed %d" % (r["cycle"]["p99_us"] / 1000, r["failed"]),
 }
@@ -159,7 +225,7 @@ def med(rows, key):
 def fmt(value, spec="%.4g"):
     return "-" if value is None else spec % value
 
-print("\n%-12s %-22s %11s %8s %8s %9s %9s  %-3s" % ("workload", "figure", "median",
+print("\n%-17s %-22s %11s %8s %8s %9s %9s  %-3s" % ("workload", "figure", "median",
       "srv cpu%", "bch cpu%", "srv us/u", "bch us/u", "ok"))
 notes_lines = []
 for name in names:
@@ -178,14 +244,14 @@ for name in names:
                                       "server_cpu_us_per_unit", "bench_cpu_us_per_unit")}
     out["workloads"][name] = {"figure": label, "median": median, "values": values,
                               "all_ok": ok, "cpu_medians": cpu, "runs": rows}
-    print("%-12s %-22s %11s %8s %8s %9s %9s  %-3s" % (name, label, fmt(median),
+    print("%-17s %-22s %11s %8s %8s %9s %9s  %-3s" % (name, label, fmt(median),
           fmt(cpu["server_cpu_percent"], "%.0f"), fmt(cpu["bench_cpu_percent"], "%.0f"),
           fmt(cpu["server_cpu_us_per_unit"], "%.3g"), fmt(cpu["bench_cpu_us_per_unit"], "%.3g"),
           "yes" if ok else "NO"))
     note = "runs: " + ", ".join("%.4g" % v for v in values)
     if name in extra and good:
         note += "; " + "; ".join(extra[name](r) for r in good)
-    notes_lines.append("%-12s %s" % (name, note))
+    notes_lines.append("%-17s %s" % (name, note))
 print("\n" + "\n".join(notes_lines))
 with open(results, "w") as f:
     json.dump(out, f, indent=2)

@@ -3,47 +3,11 @@ on a free loopback port) carry one room between them, and /metrics shows the Red
 layer's state and traffic."""
 import asyncio
 import shutil
-import socket
-import subprocess
 import time
 
-from whisper_fixture import (BIN, Browser, Env, Server, logged_in, run_tests, ws_connect, ws_recv_until,
+from redis_fixture import Redis, free_port, redis_metrics
+from whisper_fixture import (BIN, Env, Server, logged_in, run_tests, ws_connect, ws_recv_until,
                              ws_send)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Redis:
-    def __init__(self, port=None):
-        self.port = port or free_port()
-        self.proc = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise AssertionError("redis-server did not start")
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-
-def redis_metrics(server):
-    """The whisper_redis_* samples of a server's /metrics."""
-    body = Browser(server).get("/metrics").body
-    return {line.split(" ")[0]: float(line.split(" ")[1]) for line in body.splitlines()
-            if line.startswith("whisper_redis_")}
 
 
 def test_two_processes_share_a_room_through_redis():

@@ -37,7 +37,8 @@ ClientLoop::~ClientLoop() {
 
 bool ClientLoop::open(ClientConn& conn, const std::string& cookie) {
   int source = target_.sources > 1 ? static_cast<int>(conn.id % target_.sources) : 0;
-  int fd = start_connect(target_.address, source);
+  const ServerAddress& server = target_.servers[conn.server % target_.servers.size()];
+  int fd = start_connect(server.address, source);
   if (fd < 0) {
     ++counters_.connect_failures;
     conn.state = ConnState::kFailed;
@@ -47,7 +48,7 @@ bool ClientLoop::open(ClientConn& conn, const std::string& cookie) {
   conn.state = ConnState::kConnecting;
   conn.inbox.clear();
   conn.fragments.clear();
-  conn.outbox = build_upgrade_request(target_.upgrade_host, target_.port, target_.path, cookie);
+  conn.outbox = build_upgrade_request(target_.upgrade_host, server.port, target_.path, cookie);
   conn.want_write = true;
   epoll_event event{};
   event.events = EPOLLIN | EPOLLOUT;

@@ -27,8 +27,9 @@ enum class ConnState { kIdle, kConnecting, kUpgrading, kJoining, kJoined, kClosi
 
 struct ClientConn {
   int fd = -1;
-  std::uint32_t id = 0;   // global connection index (travels in probes as c=)
-  std::int64_t room = 0;  // the room this connection joins
+  std::uint32_t id = 0;      // global connection index (travels in probes as c=)
+  std::int64_t room = 0;     // the room this connection joins
+  std::uint32_t server = 0;  // index into Target::servers
   ConnState state = ConnState::kIdle;
   ConnState ended_from = ConnState::kIdle;  // the state drop() found it in
   bool dirty = false;                       // queued in the loop's flush list
@@ -72,10 +73,14 @@ struct LoopCounters {
   std::map<int, std::uint64_t> upgrade_statuses;  // failed upgrades by status
 };
 
-struct Target {
+struct ServerAddress {
   sockaddr_in address{};
-  std::string upgrade_host;
   int port = 0;
+};
+
+struct Target {
+  std::vector<ServerAddress> servers;  // one, or several sharing rooms through Redis
+  std::string upgrade_host;
   std::string path;
   int sources = 1;
 };
@@ -101,6 +106,7 @@ class ClientLoop {
   void run_once(std::uint64_t max_wait_ns);
 
   const LoopCounters& counters() const { return counters_; }
+  std::size_t server_count() const { return target_.servers.size(); }
 
  private:
   void on_event(ClientConn& conn, std::uint32_t events, std::uint64_t now);

@@ -55,7 +55,7 @@ JsonObject run_connect(const RunContext& context) {
   print_line("connect cycles: " + std::to_string(o.concurrency) + " in flight, warmup " +
              std::to_string(o.warmup_s) + " s, measuring " + std::to_string(o.duration_s) + " s");
   CpuWindow cpu;
-  cpu.server_pid = o.server_pid;
+  cpu.server_pids = o.server_pids;
   sleep_until(start, context.deadline_ns);
   cpu.begin();
   sleep_until(control.measure_end_ns.load(), context.deadline_ns);

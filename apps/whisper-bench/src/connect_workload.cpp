@@ -1,6 +1,7 @@
 #include "connect_workload.hpp"
 
 #include "clock.hpp"
+#include "server_spread.hpp"
 
 namespace whisper_bench {
 namespace {
@@ -27,6 +28,7 @@ void ConnectWorkload::start_cycle(ClientLoop& loop, ClientConn& conn, std::uint6
   // Ids (and with them users and source addresses) rotate across cycles.
   conn.id = next_id_;
   next_id_ += id_step_;
+  conn.server = static_cast<std::uint32_t>(server_for_connection(conn.id, 1, loop.server_count()));
   conn.started_ns = now;
   ++totals_.started;
   if (!loop.open(conn, cookies_[conn.id % cookies_.size()])) ++totals_.failed;

@@ -53,17 +53,27 @@ double process_cpu_seconds(int pid) {
   return parse_stat_cpu_seconds(stat, sysconf(_SC_CLK_TCK));
 }
 
+double processes_cpu_seconds(const std::vector<int>& pids) {
+  double sum = 0;
+  for (int pid : pids) {
+    const double seconds = process_cpu_seconds(pid);
+    if (seconds < 0) return -1;
+    sum += seconds;
+  }
+  return sum;
+}
+
 void CpuWindow::begin() {
   wall_start = static_cast<double>(now_ns()) / 1e9;
   own_start = own_cpu_seconds();
-  server_start = server_pid > 0 ? process_cpu_seconds(server_pid) : -1;
+  server_start = server_pids.empty() ? -1 : processes_cpu_seconds(server_pids);
 }
 
 void CpuWindow::end() {
   wall_s = static_cast<double>(now_ns()) / 1e9 - wall_start;
   own_s = own_cpu_seconds() - own_start;
-  if (server_pid > 0 && server_start >= 0) {
-    double now = process_cpu_seconds(server_pid);
+  if (!server_pids.empty() && server_start >= 0) {
+    double now = processes_cpu_seconds(server_pids);
     server_s = now >= 0 ? now - server_start : -1;
   }
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace whisper_bench {
 
@@ -15,12 +16,14 @@ double own_cpu_seconds();
 double thread_cpu_seconds();
 // User + system CPU seconds of `pid` from /proc/<pid>/stat; -1 if unreadable.
 double process_cpu_seconds(int pid);
+// The sum over several processes (servers sharing rooms); -1 if any is unreadable.
+double processes_cpu_seconds(const std::vector<int>& pids);
 // The same from the text of a stat file (the command name may hold spaces and ')').
 double parse_stat_cpu_seconds(const std::string& stat, long ticks_per_second);
 
 // Samples both at the start and the end of a window.
 struct CpuWindow {
-  int server_pid = 0;
+  std::vector<int> server_pids;  // none: the server's share is not measured
   double wall_start = 0, own_start = 0, server_start = 0;
   double wall_s = 0, own_s = 0, server_s = -1;
 

@@ -90,7 +90,7 @@ JsonObject run_fanout(const RunContext& context) {
   print_line("sending: warmup " + std::to_string(o.warmup_s) + " s, measuring " +
              std::to_string(o.duration_s) + " s");
   CpuWindow cpu;
-  cpu.server_pid = o.server_pid;
+  cpu.server_pids = o.server_pids;
   sleep_until(team.measure_start_ns(), context.deadline_ns);
   cpu.begin();
   sleep_until(team.measure_end_ns(), context.deadline_ns);
@@ -115,6 +115,7 @@ JsonObject run_fanout(const RunContext& context) {
   result.add("ok", ok)
       .add("connections", o.connections)
       .add("rooms", static_cast<std::uint64_t>(o.room_ids.size()))
+      .add("servers", static_cast<std::uint64_t>(o.ports.size()))
       .add("senders", o.senders)
       .add("window", o.rate > 0 ? 0 : o.window)
       .add("rate_per_sender", o.rate)

@@ -14,8 +14,10 @@ JsonObject run_idle(const RunContext& context) {
   const Options& o = *context.options;
   JsonObject result;
   result.add("mode", "idle");
-  const std::int64_t rss_before = o.server_pid > 0 ? read_vmrss_kib(o.server_pid) : -1;
-  if (o.server_pid > 0 && rss_before < 0) {
+  // Several servers (sharing rooms): their VmRSS is summed.
+  const bool measured = !o.server_pids.empty();
+  const std::int64_t rss_before = measured ? read_vmrss_kib(o.server_pids) : -1;
+  if (measured && rss_before < 0) {
     result.add("ok", false).add("error", "cannot read VmRSS of --server-pid");
     return result;
   }
@@ -23,13 +25,13 @@ JsonObject run_idle(const RunContext& context) {
   if (!set_up_rooms(team, context, result)) return result;
   // The server's outbound queues hold the enter notices until we have read them all.
   team.wait_quiet(500, std::min(context.deadline_ns, now_ns() + 60 * kNsPerSec));
-  const std::int64_t rss_joined = o.server_pid > 0 ? read_vmrss_kib(o.server_pid) : -1;
+  const std::int64_t rss_joined = measured ? read_vmrss_kib(o.server_pids) : -1;
 
   const std::uint64_t hold_until = now_ns() + static_cast<std::uint64_t>(o.duration_s * 1e9);
   while (now_ns() < hold_until && now_ns() < context.deadline_ns) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  const std::int64_t rss_held = o.server_pid > 0 ? read_vmrss_kib(o.server_pid) : -1;
+  const std::int64_t rss_held = measured ? read_vmrss_kib(o.server_pids) : -1;
   TeamResult r = team.finish();
 
   const double per_conn =

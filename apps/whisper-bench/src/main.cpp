@@ -72,12 +72,12 @@ int main(int argc, char** argv) {
     if (!cookies.error.empty()) return fail(mode, cookies.error);
     context.cookies = std::move(cookies.cookies);
   }
-  context.target.address = make_ipv4(o.host, o.port);
+  for (int port : o.ports) context.target.servers.push_back({make_ipv4(o.host, port), port});
   context.target.upgrade_host = o.host;
-  context.target.port = o.port;
   context.target.path = o.path;
   // Each source address offers ~28k ephemeral ports towards one server port.
-  context.target.sources = o.sources > 0 ? o.sources : 1 + o.connections / 25000;
+  const auto per_port = o.connections / static_cast<int>(o.ports.size());
+  context.target.sources = o.sources > 0 ? o.sources : 1 + per_port / 25000;
 
   const double timeout_s =
       o.timeout_s > 0 ? o.timeout_s : o.warmup_s + o.duration_s + o.drain_s + 120.0;

@@ -20,6 +20,21 @@ bool parse_int(const std::string& text, std::int64_t& value) {
   return used == text.size();
 }
 
+// "a,b,c" of integers within [low, high]; false on anything else or an empty list.
+bool parse_bounded_list(const std::string& text, std::int64_t low, std::int64_t high,
+                        std::vector<int>& out) {
+  out.clear();
+  if (text.empty() || text.back() == ',') return false;  // getline drops a last empty part
+  std::stringstream parts(text);
+  std::string part;
+  while (std::getline(parts, part, ',')) {
+    std::int64_t value = 0;
+    if (!parse_int(part, value) || value < low || value > high) return false;
+    out.push_back(static_cast<int>(value));
+  }
+  return !out.empty();
+}
+
 // Cross-field checks CLI11 cannot express; returns the first problem found.
 std::string check(const Options& o) {
   if (!is_loopback_ipv4(o.host)) return "--host must be a 127.x.x.x address (loopback only)";
@@ -55,6 +70,10 @@ bool parse_id_list(const std::string& text, std::vector<std::int64_t>& out) {
   return !out.empty();
 }
 
+bool parse_port_list(const std::string& text, std::vector<int>& out) {
+  return parse_bounded_list(text, 1, 65535, out);
+}
+
 bool is_loopback_ipv4(const std::string& host) {
   in_addr address{};
   if (inet_pton(AF_INET, host.c_str(), &address) != 1) return false;
@@ -66,6 +85,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   Options& o = result.options;
   CLI::App app{"whisper-bench: load generator for the whisper chat protocol (loopback only)"};
   std::string rooms;
+  std::string ports;
+  std::string pids;
   const std::map<std::string, Mode> modes{{"fanout", Mode::kFanout},
                                           {"idle", Mode::kIdle},
                                           {"connect", Mode::kConnect},
@@ -74,7 +95,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ->required()
       ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case));
   app.add_option("--host", o.host, "server address (127.x.x.x)");
-  app.add_option("--port", o.port, "server port")->check(CLI::Range(1, 65535));
+  app.add_option("--port", ports,
+                 "server port, or a comma list (e.g. 18080,18081) of servers sharing rooms "
+                 "through Redis: connections and senders are spread so every room spans them "
+                 "all");
   app.add_option("--path", o.path, "WebSocket path");
   app.add_option("--cookies", o.cookies_path, "file of `sessionid=<id>` lines");
   app.add_option("--room-ids", rooms, "rooms to join: comma list and/or ranges a-b");
@@ -104,7 +128,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
                  "selftest: frames per write per connection (0: 64 KiB batches; 1 is like W1 "
                  "window 1, one frame per read)")
       ->check(CLI::Range(0, 100000));
-  app.add_option("--server-pid", o.server_pid, "idle: server process for VmRSS");
+  app.add_option("--server-pid", pids,
+                 "server process(es), comma list: their CPU time (summed) is reported; idle: "
+                 "their VmRSS (summed)");
   app.add_option("--sources", o.sources, "source addresses 127.0.0.1..N (0: auto)")
       ->check(CLI::Range(0, 250));
   app.add_option("--json-out", o.json_out, "also write the result JSON to this file");
@@ -116,6 +142,14 @@ ParseResult parse_options(int argc, const char* const* argv) {
     return result;
   } catch (const CLI::ParseError& e) {
     result.message = e.what();
+    return result;
+  }
+  if (!ports.empty() && !parse_port_list(ports, o.ports)) {
+    result.message = "--port: expected a port or a list like 18080,18081 (1-65535)";
+    return result;
+  }
+  if (!pids.empty() && !parse_bounded_list(pids, 1, 1 << 30, o.server_pids)) {
+    result.message = "--server-pid: expected a process id or a comma list of them";
     return result;
   }
   if (!rooms.empty() && !parse_id_list(rooms, o.room_ids)) {

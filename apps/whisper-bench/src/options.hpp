@@ -15,7 +15,9 @@ enum class Mode { kFanout, kIdle, kConnect, kSelftest };
 struct Options {
   Mode mode = Mode::kFanout;
   std::string host = "127.0.0.1";
-  int port = 8000;
+  // One port, or several servers sharing rooms through Redis: connection i goes to
+  // ports[server_for_connection(i, rooms, ports)] (server_spread.hpp).
+  std::vector<int> ports{8000};
   std::string path = "/chat/stream/";
   std::string cookies_path;
   std::vector<std::int64_t> room_ids;
@@ -29,12 +31,12 @@ struct Options {
   double drain_s = 2;
   double timeout_s = 0;  // hard limit for the whole run (0: derived from the others)
   int threads = 1;
-  int concurrency = 64;    // connect mode: cycles in flight
-  bool busy_poll = false;  // poll epoll without sleeping (a dedicated core only)
-  int blast_frames = 0;    // selftest: frames per write per connection (0: 64 KiB)
-  int server_pid = 0;      // idle mode: whose VmRSS to read
-  int sources = 0;         // source addresses 127.0.0.1..N (0: as many as needed)
-  std::string json_out;    // also write the final JSON object to this file
+  int concurrency = 64;          // connect mode: cycles in flight
+  bool busy_poll = false;        // poll epoll without sleeping (a dedicated core only)
+  int blast_frames = 0;          // selftest: frames per write per connection (0: 64 KiB)
+  std::vector<int> server_pids;  // whose CPU time (and idle: VmRSS) to read, summed
+  int sources = 0;               // source addresses 127.0.0.1..N (0: as many as needed)
+  std::string json_out;          // also write the final JSON object to this file
 };
 
 struct ParseResult {
@@ -45,6 +47,9 @@ struct ParseResult {
 };
 
 ParseResult parse_options(int argc, const char* const* argv);
+
+// "8000" or "8000,8001" -> ports; false on a malformed list or a port outside 1-65535.
+bool parse_port_list(const std::string& text, std::vector<int>& out);
 
 // "1,2,5-8" -> {1,2,5,6,7,8}. Returns false (and leaves `out` unspecified) on a
 // malformed list, an empty list or a descending range.

@@ -25,4 +25,14 @@ std::int64_t read_vmrss_kib(int pid) {
   return parse_vmrss_kib(status);
 }
 
+std::int64_t read_vmrss_kib(const std::vector<int>& pids) {
+  std::int64_t sum = 0;
+  for (int pid : pids) {
+    const std::int64_t kib = read_vmrss_kib(pid);
+    if (kib < 0) return -1;
+    sum += kib;
+  }
+  return sum;
+}
+
 }  // namespace whisper_bench

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <vector>
 
 namespace whisper_bench {
 
@@ -13,5 +14,7 @@ namespace whisper_bench {
 std::int64_t parse_vmrss_kib(std::istream& status);
 // VmRSS of `pid` in KiB; -1 if the process does not exist or cannot be read.
 std::int64_t read_vmrss_kib(int pid);
+// The sum over several processes (servers sharing rooms); -1 if any cannot be read.
+std::int64_t read_vmrss_kib(const std::vector<int>& pids);
 
 }  // namespace whisper_bench

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "clock.hpp"
+#include "server_spread.hpp"
 
 namespace whisper_bench {
 
@@ -10,12 +11,15 @@ RoomWorkload::RoomWorkload(const RoomPlan& plan, RunControl& control, ThreadProg
                            int thread_index, int thread_count)
     : plan_(plan), control_(control), progress_(progress) {
   // Connection i belongs to thread i % threads and joins room i % rooms; the first
-  // `senders` connections send, so with senders == rooms every room has one.
+  // `senders` connections send, so with senders == rooms every room has one. With
+  // several servers, each room's members (and the senders) are spread over them.
   const auto& rooms = plan.options->room_ids;
+  const std::size_t servers = plan.options->ports.size();
   for (int i = thread_index; i < plan.connections; i += thread_count) {
     ClientConn conn;
     conn.id = static_cast<std::uint32_t>(i);
     conn.room = rooms[static_cast<std::size_t>(i) % rooms.size()];
+    conn.server = static_cast<std::uint32_t>(server_for_connection(conn.id, rooms.size(), servers));
     conn.sender = i < plan.senders;
     conns_.push_back(std::move(conn));
   }

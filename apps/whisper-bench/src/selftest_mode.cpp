@@ -32,8 +32,7 @@ JsonObject run_selftest(RunContext context) {
     result.add("ok", false).add("error", "cannot listen on 127.0.0.1");
     return result;
   }
-  context.target.address = make_ipv4("127.0.0.1", blaster.port());
-  context.target.port = blaster.port();
+  context.target.servers = {{make_ipv4("127.0.0.1", blaster.port()), blaster.port()}};
 
   RoomPlan plan = make_room_plan(o, context.cookies, 0, 0);
   plan.pin_cpu = receiver_cpu;

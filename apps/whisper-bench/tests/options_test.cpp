@@ -38,7 +38,7 @@ TEST_CASE("a fanout command line fills every field") {
              "-s", "10", "-w", "16", "--threads", "2", "-d", "10", "--warmup", "1"});
   REQUIRE(r.ok);
   CHECK(r.options.mode == Mode::kFanout);
-  CHECK(r.options.port == 9000);
+  CHECK(r.options.ports == std::vector<int>{9000});
   CHECK(r.options.room_ids.size() == 10);
   CHECK(r.options.connections == 1000);
   CHECK(r.options.senders == 10);
@@ -80,4 +80,26 @@ TEST_CASE("--help is reported as help") {
   ParseResult r = parse({"--help"});
   CHECK(r.help);
   CHECK(r.message.find("--window") != std::string::npos);
+}
+
+TEST_CASE("--port takes one port or a comma list of servers sharing rooms") {
+  CHECK(parse({"selftest"}).options.ports == std::vector<int>{8000});
+  ParseResult r =
+      parse({"fanout", "--port", "18080,18081", "--cookies", "c", "--room-ids", "1-10"});
+  REQUIRE(r.ok);
+  CHECK(r.options.ports == std::vector<int>{18080, 18081});
+  std::vector<int> ports;
+  CHECK_FALSE(parse_port_list("18080,", ports));
+  CHECK_FALSE(parse_port_list("0", ports));
+  CHECK_FALSE(parse_port_list("70000", ports));
+  CHECK_FALSE(parse_port_list("80a", ports));
+  CHECK_FALSE(parse({"fanout", "--port", "1,x", "--cookies", "c", "--room-ids", "1"}).ok);
+}
+
+TEST_CASE("--server-pid takes one process or a comma list") {
+  ParseResult r = parse({"idle", "--server-pid", "12,34", "--cookies", "c", "--room-ids", "1"});
+  REQUIRE(r.ok);
+  CHECK(r.options.server_pids == std::vector<int>{12, 34});
+  CHECK(parse({"selftest"}).options.server_pids.empty());
+  CHECK_FALSE(parse({"idle", "--server-pid", "-3", "--cookies", "c", "--room-ids", "1"}).ok);
 }

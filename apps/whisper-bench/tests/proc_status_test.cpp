@@ -22,6 +22,12 @@ TEST_CASE("our own process has a positive VmRSS; a missing process gives -1") {
   CHECK(read_vmrss_kib(999999999) == -1);
 }
 
+TEST_CASE("VmRSS of several servers is their sum, and unknown if one is missing") {
+  const int self = static_cast<int>(getpid());
+  CHECK(read_vmrss_kib(std::vector<int>{self, self}) > read_vmrss_kib(self));
+  CHECK(read_vmrss_kib(std::vector<int>{self, 999999999}) == -1);
+}
+
 #include "cpu_usage.hpp"
 
 TEST_CASE("CPU seconds are utime + stime of a stat line, even with ') ' in the name") {
@@ -38,4 +44,10 @@ TEST_CASE("this process's CPU time is readable both ways and grows with work") {
   CHECK(own_cpu_seconds() > before);
   CHECK(process_cpu_seconds(static_cast<int>(getpid())) >= 0);
   CHECK(process_cpu_seconds(999999999) == -1);
+}
+
+TEST_CASE("CPU time of several servers is unknown if one of them is missing") {
+  const int self = static_cast<int>(getpid());
+  CHECK(processes_cpu_seconds({self, self}) >= 0);
+  CHECK(processes_cpu_seconds({self, 999999999}) == -1);
 }
