@@ -13,6 +13,15 @@
 #                    w1_redis, which W1 across two processes sharing a Redis: name it to run it)
 #   BENCH_PORT       server port (default 18080; w1_redis's second server uses the next one)
 #   BENCH_SKIP_BUILD set to 1 to use the binaries already built
+#   BENCH_SERVER_THREADS  whisper-server's io threads (default 1)
+#   BENCH_SERVER_CPUS     taskset list for the server(s) and Redis (default 0)
+#   BENCH_BENCH_CPUS      taskset list for whisper-bench (default 1)
+#   BENCH_BENCH_THREADS   whisper-bench threads (default 1)
+#   BENCH_SWEEP_RATES     the optional `sweep` workload (W2's shape, open loop): msgs/s per
+#                         sender, one point each (default "2.5 6.25 12.5 25 37.5 50 62.5",
+#                         i.e. 20k to 500k deliveries/s); it also draws BENCH_PLOT
+#   BENCH_PLOT       PNG of deliveries/s and p99 against offered load (default
+#                    $BENCH_BUILD_DIR/bench-load.png; needs gnuplot)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +31,12 @@ runs=${BENCH_RUNS:-3}
 duration=${BENCH_DURATION:-10}
 port=${BENCH_PORT:-18080}
 workloads=${BENCH_WORKLOADS:-"selftest selftest_w1 w1_window1 w1_window16 w2 w3 w4"}
-server_cpu=0
-bench_cpu=1
+server_cpu=${BENCH_SERVER_CPUS:-0}
+bench_cpu=${BENCH_BENCH_CPUS:-1}
+server_threads=${BENCH_SERVER_THREADS:-1}
+bench_threads=${BENCH_BENCH_THREADS:-1}
+sweep_rates=${BENCH_SWEEP_RATES:-"2.5 6.25 12.5 25 37.5 50 62.5"}
+plot=${BENCH_PLOT:-$build/bench-load.png}
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   # Only the two programs: the tests and examples are not needed to measure.
@@ -82,7 +95,7 @@ rooms() { echo "$((first_room + $1 - 1))-$((first_room + $2 - 1))"; }
 launch_server() {
   local on=$1 log=$2; shift 2
   taskset -c "$server_cpu" "$server_bin" --database "$work/bench.sqlite3" --log-level warn \
-    --threads 1 --commands-per-second 1000000000 --command-burst 1000000000 \
+    --threads "$server_threads" --commands-per-second 1000000000 --command-burst 1000000000 \
     --max-connections-per-ip 0 --max-connections-per-user 0 "$@" \
     --listen "127.0.0.1:$on" runserver >"$log" 2>&1 &
   launched_pid=$!
@@ -131,7 +144,7 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 bench() {
   taskset -c "$bench_cpu" "$bench_bin" --port "$ports" --cookies "$work/cookies.txt" \
-    --server-pid "$pids" "$@"
+    --server-pid "$pids" --threads "$bench_threads" "$@"
 }
 
 # W1's two shapes: 1000 connections in 10 rooms, one sender per room.
@@ -157,6 +170,17 @@ run_workload() {
     for window in 1 16; do
       start_redis_pair
       w1 "$window" "$work/w1_redis_window$window.$run.json" | grep -v '^{' || true
+      stop_server
+    done
+    return
+  fi
+  if [[ $name == sweep ]]; then
+    # W2's room at rising offered load, a fresh server per point: where latency turns.
+    for rate in $sweep_rates; do
+      start_server
+      echo "-- sweep: $rate msgs/s per sender"
+      bench fanout -c 2000 --room-ids "$(rooms 1 1)" -s 4 --rate "$rate" --warmup 2 \
+        -d "$duration" --json-out "$work/sweep_$rate.$run.json" | grep -v '^{' || true
       stop_server
     done
     return
@@ -187,9 +211,12 @@ for name in $workloads; do
 done
 
 # Medians of the headline figure of each workload, and every run's JSON, in one file.
-/usr/bin/python3 - "$work" "$results" "$runs" $workloads <<'PY'
-import json, os, statistics, sys, datetime, platform
-work, results, runs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+/usr/bin/python3 - "$work" "$results" "$runs" "$sweep_rates" "$plot" $workloads <<'PY'
+import json, os, shutil, statistics, subprocess, sys, datetime, platform
+work, results, runs, rates, plot, names = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
+                                           sys.argv[4].split(), sys.argv[5], sys.argv[6:])
+sweep = "sweep" in names
+names = [name for name in names if name != "sweep"]
 # w1_redis writes one result per W1 shape; the table has a row for each.
 names = [row for name in names
          for row in (["w1_redis_window1", "w1_redis_window16"] if name == "w1_redis" else [name])]
@@ -206,7 +233,8 @@ headline = {
 }
 extra = {
     "selftest": lambda r: "%.3g frames per receiver CPU-s" % r["frames_per_receiver_cpu_s"],
-    "selftest_w1": lambda r: "%.3g frames per receiver CPU-s" % r["frames_per_receiver_cpu_s"],
+    "selftest_w1": lambda r: "%.3g frames per receiver CPU-s, blaster %.3g us per frame" % (
+        r["frames_per_receiver_cpu_s"], r.get("blaster_cpu_us_per_frame", 0)),
     "w1_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w1_window16": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w1_redis_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
@@ -225,8 +253,9 @@ def med(rows, key):
 def fmt(value, spec="%.4g"):
     return "-" if value is None else spec % value
 
-print("\n%-17s %-22s %11s %8s %8s %9s %9s  %-3s" % ("workload", "figure", "median",
-      "srv cpu%", "bch cpu%", "srv us/u", "bch us/u", "ok"))
+if names:
+    print("\n%-17s %-22s %11s %8s %8s %9s %9s  %-3s" % ("workload", "figure", "median",
+          "srv cpu%", "bch cpu%", "srv us/u", "bch us/u", "ok"))
 notes_lines = []
 for name in names:
     rows = []
@@ -252,7 +281,50 @@ for name in names:
     if name in extra and good:
         note += "; " + "; ".join(extra[name](r) for r in good)
     notes_lines.append("%-17s %s" % (name, note))
-print("\n" + "\n".join(notes_lines))
+if notes_lines:
+    print("\n" + "\n".join(notes_lines))
+
+if sweep:
+    # One line per offered load: medians over the runs, then the plot.
+    points = []
+    for rate in rates:
+        rows = []
+        for run in range(1, runs + 1):
+            path = os.path.join(work, "sweep_%s.%d.json" % (rate, run))
+            if os.path.exists(path):
+                with open(path) as f:
+                    row = json.load(f)
+                if "error" not in row:
+                    rows.append(row)
+        if not rows:
+            continue
+        offered = float(rate) * rows[0]["senders"] * rows[0]["connections"]
+        points.append({"rate_per_sender": float(rate), "offered_deliveries_per_s": offered,
+                       "deliveries_per_s": statistics.median(r["deliveries_per_s"] for r in rows),
+                       "p99_ms": statistics.median(r["latency"]["p99_us"] / 1000 for r in rows),
+                       "p50_ms": statistics.median(r["latency"]["p50_us"] / 1000 for r in rows),
+                       "lost": max(r["lost"] for r in rows),
+                       "server_cpu_percent": med(rows, "server_cpu_percent")})
+    out["sweep"] = points
+    print("\n%-14s %-14s %10s %10s %8s %9s" % ("offered/s", "delivered/s", "p50 ms", "p99 ms",
+                                               "lost", "srv cpu%"))
+    for p in points:
+        print("%-14.0f %-14.0f %10.2f %10.2f %8d %9s" % (
+            p["offered_deliveries_per_s"], p["deliveries_per_s"], p["p50_ms"], p["p99_ms"],
+            p["lost"], fmt(p["server_cpu_percent"], "%.0f")))
+    data = os.path.join(work, "sweep.dat")
+    with open(data, "w") as f:
+        for p in points:
+            f.write("%g %g %g %g\n" % (p["offered_deliveries_per_s"] / 1000,
+                                        p["deliveries_per_s"] / 1000, p["p99_ms"], p["p50_ms"]))
+    if points and shutil.which("gnuplot"):
+        subprocess.run(["gnuplot", "-e", "data='%s'; out='%s'; when='%s'" % (
+            data, plot, out["date"][:16].replace("T", " ")),
+            os.path.join(os.getcwd(), "scripts", "bench-load.gp")], check=True)
+        print("plot: " + plot)
+    elif points:
+        print("gnuplot is not installed: no plot (apt-get install gnuplot-nox)")
+
 with open(results, "w") as f:
     json.dump(out, f, indent=2)
 print("\nresults: " + results)

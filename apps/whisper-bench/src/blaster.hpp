@@ -30,6 +30,11 @@ class Blaster {
   int port() const { return port_; }
   void stop();
   std::uint64_t frames_written() const { return frames_written_.load(); }
+  // CPU time the blasting thread has used so far (kernel included), updated after every
+  // pass over the clients: with one frame per write, CPU per frame written is what one
+  // small send costs a server on this machine, the floor under any server's cost
+  // per delivery.
+  std::uint64_t cpu_ns() const { return cpu_ns_.load(); }
 
   // One batch of server frames whose "t=" stamps sit at `stamp_offsets` (19 digits).
   static std::string build_batch(std::size_t target_bytes, std::vector<std::size_t>& stamp_offsets,
@@ -44,6 +49,7 @@ class Blaster {
   int cpu_ = -1;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> frames_written_{0};
+  std::atomic<std::uint64_t> cpu_ns_{0};
   std::vector<int> clients_;
   std::thread thread_;
 };

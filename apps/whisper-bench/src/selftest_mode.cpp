@@ -42,8 +42,12 @@ JsonObject run_selftest(RunContext context) {
   CpuWindow cpu;
   sleep_until(team.measure_start_ns(), context.deadline_ns);
   cpu.begin();
+  const std::uint64_t written_before = blaster.frames_written();
+  const std::uint64_t blaster_ns_before = blaster.cpu_ns();
   sleep_until(team.measure_end_ns(), context.deadline_ns);
   cpu.end();
+  const std::uint64_t written = blaster.frames_written() - written_before;
+  const std::uint64_t blaster_ns = blaster.cpu_ns() - blaster_ns_before;
   TeamResult r = team.finish();
   blaster.stop();
 
@@ -59,6 +63,13 @@ JsonObject run_selftest(RunContext context) {
   print_line("receiver thread: " + std::to_string(r.cpu_s) + " CPU s for " +
              std::to_string(r.counters.frames) + " frames = " +
              std::to_string(static_cast<std::uint64_t>(per_cpu_s)) + " frames per CPU second");
+  // The blaster's cost per frame written: with --blast-frames 1, what one small send
+  // (TCP_NODELAY, loopback) costs any server on this machine.
+  const double blaster_us_per_frame =
+      written > 0 ? static_cast<double>(blaster_ns) / 1000.0 / static_cast<double>(written) : 0;
+  print_line("blaster thread: " + std::to_string(written) + " frames written, " +
+             std::to_string(blaster_us_per_frame) + " us of CPU per frame (" +
+             std::to_string(o.blast_frames) + " frames per write, 0 = 64 KiB batches)");
   print_line(latency_line(r.latency));
   // Bench and blaster together: about 100% each means both cores were busy.
   print_line(cpu_line(cpu, 0) + " (bench + blaster)");
@@ -71,6 +82,7 @@ JsonObject run_selftest(RunContext context) {
       .add("frames_per_receiver_cpu_s", per_cpu_s)
       .add("receiver_cpu", receiver_cpu)
       .add("blaster_cpu", blaster_cpu)
+      .add("blaster_cpu_us_per_frame", blaster_us_per_frame)
       .add_object("latency", latency_json(r.latency));
   add_cpu(result, cpu, 0);
   add_counters(result, r.counters);
