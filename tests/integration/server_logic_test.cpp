@@ -1,13 +1,16 @@
 // In-process checks of whisper-server's ops logic that the loopback-only integration
 // suite cannot reach: the metrics access rule for non-loopback peers, the login
-// throttle's sliding window and memory bound, and the latency histogram's buckets.
+// throttle's sliding window and memory bound, the latency histogram's buckets, and the
+// server-wide connection count.
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "latency_histogram.hpp"
 #include "login_throttle.hpp"
+#include "net/connection_counter.hpp"
 #include "site.hpp"
 
 using namespace std::chrono_literals;
@@ -110,4 +113,35 @@ TEST_CASE("latency observations land in the first bucket whose bound they do not
   CHECK(histogram.bucket(8) == 1);
   CHECK(histogram.bucket(latency_histogram::bounds_us.size()) == 1);
   CHECK(histogram.sum_ns() == 5000 + 10000 + 11000 + 3000000 + 2000000000ULL);
+}
+
+TEST_CASE("the total connection cap refuses every key once reached and frees on release") {
+  using counter = whisper_server::net::connection_counter<int>;
+  auto count = std::make_shared<counter>();
+  counter::refusal why = counter::refusal::none;
+  auto a = count->try_acquire(1, 0, 2, why);
+  auto b = count->try_acquire(2, 0, 2, why);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK_FALSE(count->try_acquire(3, 0, 2, why));
+  CHECK(why == counter::refusal::total_limit);
+  CHECK(count->total() == 2);
+  a->release();
+  CHECK(count->try_acquire(3, 0, 2, why));  // a temporary: released again at once
+  CHECK(why == counter::refusal::none);
+  CHECK(count->total() == 1);
+}
+
+TEST_CASE("the per-key limit still refuses under the total cap, and says which") {
+  using counter = whisper_server::net::connection_counter<int>;
+  auto count = std::make_shared<counter>();
+  counter::refusal why = counter::refusal::none;
+  auto a = count->try_acquire(7, 1, 10, why);
+  REQUIRE(a);
+  CHECK_FALSE(count->try_acquire(7, 1, 10, why));
+  CHECK(why == counter::refusal::key_limit);
+  // No limits at all: nothing counted.
+  auto free = count->try_acquire(8, 0, 0, why);
+  CHECK(free);
+  CHECK(count->total() == 1);
 }

@@ -1,6 +1,6 @@
 """Operations settings of the real binary: --version names the optional features, help
 points to the docs, the connection-limit and TLS keys are read and checked, and a TLS
-configuration serves HTTPS and says so in the startup line."""
+configuration serves HTTPS, says so in the startup line, and sends HSTS (over TLS only)."""
 import os
 import re
 import signal
@@ -10,7 +10,7 @@ import http.client
 import threading
 import time
 
-from whisper_fixture import BIN, Env, run_tests
+from whisper_fixture import BIN, Env, Server, run_tests
 
 
 def test_version_names_the_optional_features():
@@ -60,7 +60,54 @@ def make_certificate(directory):
     return cert, key
 
 
-def test_tls_configuration_serves_https_with_secure_cookies():
+def start_tls_server(env, cert, key, *extra_args):
+    """whisper-server over TLS on a free port: (process, port, output lines)."""
+    lines = []
+    proc = subprocess.Popen([BIN, "--config", env.config, "--tls-cert-file", cert,
+                             "--tls-key-file", key, *extra_args, "runserver", "127.0.0.1:0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    port = None
+    deadline = time.monotonic() + 15
+    while port is None and time.monotonic() < deadline and proc.poll() is None:
+        for line in list(lines):
+            m = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                assert m.group(1) == "https", line
+                port = int(m.group(2))
+        time.sleep(0.02)
+    if port is None:
+        stop_server(proc)
+        raise AssertionError("server did not start:\n" + "".join(lines))
+    return proc, port, lines
+
+
+def stop_server(proc):
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def get_login_page(port, cert=None):
+    """GET /accounts/login/ over HTTPS (cert given) or plain HTTP: the response."""
+    if cert:
+        context = ssl.create_default_context(cafile=cert)
+        context.check_hostname = False
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/accounts/login/", headers={"Host": f"127.0.0.1:{port}"})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response
+
+
+def test_tls_configuration_serves_https_with_secure_cookies_and_hsts():
     env = Env().migrated()
     version = env.cli("--version").stdout
     if "TLS: no" in version:
@@ -68,41 +115,37 @@ def test_tls_configuration_serves_https_with_secure_cookies():
         assert bad.returncode == 2 and "WHISPER_WITH_TLS" in bad.stderr, bad.stderr
         return
     cert, key = make_certificate(env.dir)
-    lines = []
-    proc = subprocess.Popen([BIN, "--config", env.config, "--tls-cert-file", cert,
-                             "--tls-key-file", key, "runserver", "127.0.0.1:0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    proc, port, _ = start_tls_server(env, cert, key)
     try:
-        port = None
-        deadline = time.monotonic() + 15
-        while port is None and time.monotonic() < deadline and proc.poll() is None:
-            for line in list(lines):
-                m = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)/", line)
-                if m:
-                    assert m.group(1) == "https", line
-                    port = int(m.group(2))
-            time.sleep(0.02)
-        assert port, "server did not start:\n" + "".join(lines)
-        context = ssl.create_default_context(cafile=cert)
-        context.check_hostname = False
-        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
-        conn.request("GET", "/accounts/login/", headers={"Host": f"127.0.0.1:{port}"})
-        response = conn.getresponse()
-        response.read()
-        conn.close()
+        response = get_login_page(port, cert)
         assert response.status == 200, response.status
         cookie = response.getheader("Set-Cookie") or ""
         assert "csrftoken=" in cookie and "Secure" in cookie, cookie
+        # HSTS by default over TLS: one year.
+        assert response.getheader("Strict-Transport-Security") == "max-age=31536000", \
+            response.getheaders()
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+        stop_server(proc)
 
+
+def test_hsts_is_configurable_and_never_sent_over_plain_http():
+    env = Env().migrated()
+    with Server(env, "--hsts-max-age", "600") as plain:
+        response = get_login_page(plain.port)
+        assert response.status == 200 and response.getheader("Strict-Transport-Security") is None, \
+            response.getheaders()
+    if "TLS: no" in env.cli("--version").stdout:
+        return
+    cert, key = make_certificate(env.dir)
+    for age, expected in (("600", "max-age=600"), ("0", None)):
+        proc, port, _ = start_tls_server(env, cert, key, "--hsts-max-age", age)
+        try:
+            response = get_login_page(port, cert)
+            assert response.status == 200, response.status
+            assert response.getheader("Strict-Transport-Security") == expected, \
+                (age, response.getheaders())
+        finally:
+            stop_server(proc)
 
 if __name__ == "__main__":
     run_tests(globals())

@@ -64,9 +64,9 @@ std::vector<std::string> parse_list(const std::string& text) {
 constexpr long long kMaxInt = std::numeric_limits<int>::max();
 
 // Shorthands for the table below.
-key_spec size_key(std::size_t whisper::limits::*field, long long min) {
-  return {kind::integer, [field, min](server_config& c, const std::string& t) {
-            c.limits.*field = static_cast<std::size_t>(parse_integer(t, min, 1LL << 40));
+key_spec size_key(std::size_t whisper::limits::*field, long long min, long long max = 1LL << 40) {
+  return {kind::integer, [field, min, max](server_config& c, const std::string& t) {
+            c.limits.*field = static_cast<std::size_t>(parse_integer(t, min, max));
           }};
 }
 key_spec seconds_key(std::chrono::seconds whisper::limits::*field) {
@@ -127,6 +127,14 @@ const std::vector<std::pair<std::string, key_spec>>& key_table() {
        {kind::number,
         [](server_config& c, const std::string& t) { c.limits.command_burst = parse_number(t); }}},
       {"max_rooms_per_connection", size_key(&whisper::limits::max_rooms_per_connection, 1)},
+      // Commands are flat objects: depth 1 parses them, and more than 1024 only feeds an attack.
+      {"max_json_depth", size_key(&whisper::limits::max_json_depth, 1, 1024)},
+      {"rate_limit_strikes", size_key(&whisper::limits::rate_limit_strikes, 1)},
+      {"max_connections",
+       {kind::integer,
+        [](server_config& c, const std::string& t) {
+          c.max_connections = static_cast<std::size_t>(parse_integer(t, 0, 1LL << 40));
+        }}},
       {"max_connections_per_user", size_key(&whisper::limits::max_connections_per_user, 0)},
       {"max_connections_per_ip", size_key(&whisper::limits::max_connections_per_ip, 0)},
       {"outbound_queue_bytes", size_key(&whisper::limits::outbound_queue_bytes, 1024)},
@@ -159,6 +167,11 @@ const std::vector<std::pair<std::string, key_spec>>& key_table() {
         }}},
       {"tls_cert_file", text_key(&server_config::tls_cert_file)},
       {"tls_key_file", text_key(&server_config::tls_key_file)},
+      {"hsts_max_age",
+       {kind::integer,
+        [](server_config& c, const std::string& t) {
+          c.hsts_max_age = std::chrono::seconds(parse_integer(t, 0, 10LL * 365 * 86400));
+        }}},
   };
   return table;
 }

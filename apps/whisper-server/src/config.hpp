@@ -55,6 +55,12 @@ struct server_config {
   /// = plain HTTP.
   std::string tls_cert_file;
   std::string tls_key_file;
+  /// Strict-Transport-Security max-age sent on pages served over TLS (never over plain
+  /// HTTP: browsers ignore it there, and a proxy decides for itself). 0: no header.
+  std::chrono::seconds hsts_max_age{365 * 24 * 3600};
+  /// Open chat WebSockets in the whole process; further upgrades get HTTP 503. 0: derived
+  /// from the open-file limit at start (effective_max_connections()).
+  std::size_t max_connections = 0;
 
   bool tls_enabled() const { return !tls_cert_file.empty(); }
 };

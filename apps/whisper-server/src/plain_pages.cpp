@@ -1,4 +1,5 @@
 // GET /, /admin/, /static/<file> and /healthz.
+#include "api_common.hpp"
 #include "http_util.hpp"
 #include "site.hpp"
 #include "web_assets.hpp"
@@ -41,6 +42,10 @@ net::http_response static_file(std::string_view name) {
 }
 
 net::http_response health(const site_context& site) {
+  if (const auto state = site.db_file.check(); state != database_file_state::ok) {
+    return json_value_response(503, boost::json::object{{"status", "unavailable"},
+                                                        {"reason", site.db_file.reason(state)}});
+  }
   try {
     auto guard = site.db.lock();
     statement probe(site.db, "SELECT COUNT(*) FROM rooms");

@@ -5,10 +5,13 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "chat_backend.hpp"
+#include "database_file_guard.hpp"
 #include "logging.hpp"
 #include "net/server.hpp"
 #include "password_worker.hpp"
@@ -61,6 +64,19 @@ class signal_watcher {
   std::thread thread_;
 };
 
+// max_connections = 0: as many WebSockets as the open-file limit allows, minus a tenth
+// (at least 32) kept for what else needs descriptors: logins and pages over HTTP, the
+// database and its WAL, Redis, logs. Past that accept() would fail with EMFILE for
+// everyone; refusing upgrades first keeps the login page and /healthz reachable.
+std::size_t effective_max_connections(std::size_t configured) {
+  if (configured != 0) return configured;
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY) return 0;
+  const auto limit = static_cast<std::size_t>(files.rlim_cur);
+  const std::size_t reserve = std::max<std::size_t>(32, limit / 10);
+  return limit > reserve ? limit - reserve : 1;
+}
+
 }  // namespace
 
 int run_server(const server_config& requested) {
@@ -78,6 +94,8 @@ int run_server(const server_config& requested) {
   // The logger buffers (logging.cpp): an info line reaches stderr within 100 ms.
   periodic_log_flush flusher(log, std::chrono::milliseconds(100));
   auto db = open_migrated_database(config.database);
+  // Right after the open: what the path names now is the file SQLite has open.
+  database_file_guard db_file(config.database, log, std::chrono::seconds(2));
   sqlite_user_store users(*db);
   sqlite_session_store sessions(*db);
   sqlite_room_directory rooms(*db);
@@ -98,10 +116,10 @@ int run_server(const server_config& requested) {
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
   password_worker passwords(std::min(2U, cores), 64);
   site_context context{
-      config,    *db,     users,
-      sessions,  rooms,   hub,
-      passwords, log,     whisper::hash_password(whisper::random_token(16), config.argon2),
-      metrics,   throttle};
+      config,    *db,      users,
+      sessions,  rooms,    hub,
+      passwords, log,      whisper::hash_password(whisper::random_token(16), config.argon2),
+      metrics,   throttle, db_file};
   site pages(context);
 
   const auto [address, port] = split_listen_address(config.listen);
@@ -111,6 +129,7 @@ int run_server(const server_config& requested) {
   options.threads = config.threads;
   options.allowed_hosts = config.allowed_hosts;
   options.limits = config.limits;
+  options.max_connections = effective_max_connections(config.max_connections);
   options.tls_cert_file = config.tls_cert_file;
   options.tls_key_file = config.tls_key_file;
   net::server server(options, hub,
@@ -122,9 +141,11 @@ int run_server(const server_config& requested) {
   server.listen();
   // IPv6 hosts need brackets in a URL.
   const std::string host = address.find(':') == std::string::npos ? address : "[" + address + "]";
-  log->info("whisper-server listening on {}://{}:{}/ (database {}, metrics {})",
-            config.tls_enabled() ? "https" : "http", host, server.port(), config.database,
-            config.metrics);
+  log->info(
+      "whisper-server listening on {}://{}:{}/ (database {}, metrics {}, "
+      "max_connections {})",
+      config.tls_enabled() ? "https" : "http", host, server.port(), config.database, config.metrics,
+      options.max_connections);
   log->flush();
   {
     signal_watcher watcher(server, *log);

@@ -85,6 +85,8 @@ void render_transport(exposition& out, const net::server_stats& t) {
   out.sample("whisper_upgrades_refused_total", get(t.refused_ip_limit), "{reason=\"ip_limit\"}");
   out.sample("whisper_upgrades_refused_total", get(t.refused_user_limit),
              "{reason=\"user_limit\"}");
+  out.sample("whisper_upgrades_refused_total", get(t.refused_server_full),
+             "{reason=\"server_full\"}");
   out.sample("whisper_upgrades_refused_total", get(t.refused_other), "{reason=\"other\"}");
 }
 

@@ -43,6 +43,30 @@ std::string submitted_csrf_token(const net::http_request& request) {
   return {};
 }
 
+// Whether a request may write to the database: every unsafe method but a server-side
+// publish (POST /api/rooms/<id>/messages), which is chat, not storage, and keeps working
+// while the database file is gone, like the chat sockets.
+bool may_write_database(const net::http_request& request) {
+  if (!is_unsafe(request.method)) return false;
+  if (request.method != "POST" || !starts_with(request.path, "/api/rooms/")) return true;
+  std::string_view path = request.path;
+  if (path.back() == '/') path.remove_suffix(1);
+  constexpr std::string_view publish = "/messages";
+  return path.size() < publish.size() || path.substr(path.size() - publish.size()) != publish;
+}
+
+// The answer to a write while the database file is gone: 503, retry later.
+net::http_response database_unavailable(const std::string& reason, bool api) {
+  constexpr std::string_view kTellAdmin =
+      "The server cannot save changes right now: its database file is missing or was "
+      "replaced. "
+      "Please try again later or tell the administrator.";
+  auto response = api ? json_error(503, "DATABASE_UNAVAILABLE", reason + ".")
+                      : message_page(503, "Service Unavailable", kTellAdmin);
+  response.headers.emplace_back("Retry-After", "30");
+  return response;
+}
+
 }  // namespace
 
 visitor site::identify(const net::http_request& request) const {
@@ -85,10 +109,18 @@ void site::handle(net::http_request&& request, net::http_responder first_respond
   // responder (possibly to answer later from the Argon2 pool): the catch below answers
   // 500 only if nobody answered yet. Handlers get copies, never a moved-from function.
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  const net::http_responder respond =
-      [answered, first = std::move(first_respond)](net::http_response response) {
-        if (!answered->exchange(true)) first(std::move(response));
-      };
+  // HSTS only over TLS: RFC 6797 §7.2 forbids it on plain HTTP (anyone on the path could
+  // forge or strip it there), and browsers ignore it there anyway.
+  std::string hsts;
+  if (request.secure && context_.config.hsts_max_age.count() > 0)
+    hsts = "max-age=" + std::to_string(context_.config.hsts_max_age.count());
+  const net::http_responder respond = [answered, hsts = std::move(hsts),
+                                       first =
+                                           std::move(first_respond)](net::http_response response) {
+    if (answered->exchange(true)) return;
+    if (!hsts.empty()) response.headers.emplace_back("Strict-Transport-Security", hsts);
+    first(std::move(response));
+  };
   const auto log = context_.log;
   try {
     // Path only: query strings may carry secrets.
@@ -102,6 +134,15 @@ void site::handle(net::http_request&& request, net::http_responder first_respond
                   request.remote_address);
         respond(api ? json_error(403, "CSRF_FAILED", "CSRF verification failed.")
                     : message_page(403, "Forbidden", "CSRF verification failed. Request aborted."));
+        return;
+      }
+    }
+    // Writes into a database file that is no longer at its path would vanish at the next
+    // restart: refuse them while that lasts. One stat per write (rare next to reads, and
+    // a login costs an Argon2 hash anyway) closes the window the periodic check leaves.
+    if (may_write_database(request)) {
+      if (const auto state = context_.db_file.check(); state != database_file_state::ok) {
+        respond(database_unavailable(context_.db_file.reason(state), api));
         return;
       }
     }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "database_file_guard.hpp"
 #include "login_throttle.hpp"
 #include "net/http.hpp"
 #include "password_worker.hpp"
@@ -40,6 +41,8 @@ struct site_context {
   std::string dummy_hash;
   server_metrics& metrics;
   login_throttle& throttle;
+  /// Whether `db` is still the file at config.database (writes are refused when not).
+  database_file_guard& db_file;
 };
 
 /// Who sent a request, as far as its cookies and Authorization header tell.

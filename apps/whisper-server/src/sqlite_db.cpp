@@ -33,7 +33,20 @@ database::database(const std::string& path, bool create) : path_(path) {
 }
 
 database::~database() {
+  // sqlite3_close refuses (SQLITE_BUSY) while statements are alive.
+  for (auto& entry : cache_) sqlite3_finalize(entry.second);
   sqlite3_close(db_);
+}
+
+sqlite3_stmt* database::cached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it != cache_.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) fail(db_, rc, "database " + path_);
+  cache_.emplace(std::string(sql), stmt);
+  return stmt;
 }
 
 void database::exec(const std::string& sql) {
@@ -61,14 +74,26 @@ int database::changes() const {
   return sqlite3_changes(db_);
 }
 
-statement::statement(database& db, std::string_view sql) : db_(db) {
+statement::statement(database& db, std::string_view sql, reuse mode)
+    : db_(db), cached_(mode == reuse::cached) {
+  if (cached_) {
+    stmt_ = db.cached(sql);
+    return;
+  }
   const int rc =
       sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
   if (rc != SQLITE_OK) fail(db.handle(), rc, "database " + db.path());
 }
 
 statement::~statement() {
-  sqlite3_finalize(stmt_);
+  if (!cached_) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  // Ends the read transaction at once (a stepped statement holds its snapshot) and
+  // drops the bound copies of the previous caller's values.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
 }
 
 statement& statement::bind(int index, std::int64_t value) {

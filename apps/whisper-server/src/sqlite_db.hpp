@@ -1,5 +1,6 @@
-// A small RAII wrapper over the sqlite3 C API: one connection, prepared statements,
-// and a mutex that serialises every use of the connection.
+// A small RAII wrapper over the sqlite3 C API: one connection, prepared statements (a
+// few hot ones kept prepared per connection), and a mutex that serialises every use of
+// the connection.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -48,19 +50,35 @@ class database {
   int changes() const;
   const std::string& path() const { return path_; }
   sqlite3* handle() const { return db_; }
+  /// Statements kept prepared for reuse (statement::reuse::cached). Caller holds lock().
+  std::size_t cached_statements() const { return cache_.size(); }
 
  private:
+  friend class statement;
+  /// The prepared statement for `sql`, prepared on first use and kept until the
+  /// connection closes. Caller holds lock(); the statement is reset by its user.
+  sqlite3_stmt* cached(std::string_view sql);
+
   sqlite3* db_ = nullptr;
   std::string path_;
   std::mutex mutex_;
+  // Keyed by the SQL text: the few constant queries of the connect path. Preparing one
+  // costs ~50,000 instructions, more than running it (performance-plan.md, W4).
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 /// A prepared statement; bind with 1-based indexes, then step() through the rows.
+/// With reuse::cached the connection's prepared copy is used and, when this object
+/// goes, reset and unbound instead of finalized: the reset also ends the statement's
+/// read transaction, so the next use sees every change committed meanwhile (by this
+/// process or another). Only for constant SQL, and one user at a time per SQL text
+/// (which the database lock gives, as long as a statement does not nest in itself).
 ///
 /// Thread safety: use under the owning database's lock().
 class statement {
  public:
-  statement(database& db, std::string_view sql);
+  enum class reuse { no, cached };
+  statement(database& db, std::string_view sql, reuse mode = reuse::no);
   ~statement();
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
@@ -82,6 +100,7 @@ class statement {
  private:
   database& db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool cached_ = false;
 };
 
 }  // namespace whisper_server

@@ -54,7 +54,8 @@ std::optional<whisper::user_id> sqlite_session_store::lookup(std::string_view se
   // The cache is filled while the database lock is still held (lock order: database,
   // then cache, as in remove()), so a concurrent logout cannot be undone by a stale fill.
   auto guard = db_.lock();
-  statement query(db_, "SELECT user_id, expires_at FROM sessions WHERE id = ? AND expires_at > ?");
+  statement query(db_, "SELECT user_id, expires_at FROM sessions WHERE id = ? AND expires_at > ?",
+                  statement::reuse::cached);
   query.bind(1, key).bind(2, unix_now);
   if (!query.step()) return std::nullopt;
   const cached entry{query.column_int(0), query.column_int(1), now};

@@ -7,6 +7,12 @@ namespace whisper_server {
 namespace {
 
 constexpr const char* kColumns = "SELECT id, username, name, is_staff, is_active FROM users ";
+// The lookups of the connect and login paths stay prepared (statement::reuse::cached):
+// same columns as kColumns, in the order read_user() reads them.
+constexpr std::string_view kFindById =
+    "SELECT id, username, name, is_staff, is_active FROM users WHERE id = ?";
+constexpr std::string_view kFindByName =
+    "SELECT id, username, name, is_staff, is_active FROM users WHERE username = ?";
 
 whisper::user read_user(const statement& row) {
   whisper::user u;
@@ -28,7 +34,7 @@ std::int64_t unix_now() {
 
 std::optional<whisper::user> sqlite_user_store::find(whisper::user_id id) {
   auto guard = db_.lock();
-  statement query(db_, std::string(kColumns) + "WHERE id = ?");
+  statement query(db_, kFindById, statement::reuse::cached);
   query.bind(1, id);
   if (!query.step()) return std::nullopt;
   return read_user(query);
@@ -36,7 +42,7 @@ std::optional<whisper::user> sqlite_user_store::find(whisper::user_id id) {
 
 std::optional<whisper::user> sqlite_user_store::find_by_username(std::string_view username) {
   auto guard = db_.lock();
-  statement query(db_, std::string(kColumns) + "WHERE username = ?");
+  statement query(db_, kFindByName, statement::reuse::cached);
   query.bind(1, username);
   if (!query.step()) return std::nullopt;
   return read_user(query);

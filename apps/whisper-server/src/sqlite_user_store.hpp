@@ -6,7 +6,9 @@
 
 namespace whisper_server {
 
-/// Users in SQLite. No cache: every call is one indexed query (microseconds).
+/// Users in SQLite. No cache of results: every call is one indexed query
+/// (microseconds), so changes count at once; find() and find_by_username() reuse their
+/// prepared statement.
 ///
 /// Thread safety: every member may be called concurrently (the database lock
 /// serialises them). The database must outlive the store.

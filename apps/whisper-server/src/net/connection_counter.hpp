@@ -1,5 +1,7 @@
 // Open connections per key (remote IP, user id), shared by every io thread, for the
-// limits max_connections_per_ip and max_connections_per_user. Touched only when a
+// limits max_connections_per_ip and max_connections_per_user, and in total over all keys
+// for the process-wide max_connections (the per-user counter sees every WebSocket, so it
+// is where the global cap is counted: one lock, one slot per connection). Touched only when a
 // connection is accepted, upgraded or closed — never on the frame path — so one mutex
 // around one unordered_map is cheap enough; an entry is erased when its count drops to 0.
 #pragma once
@@ -60,15 +62,42 @@ class connection_counter : public std::enable_shared_from_this<connection_counte
     typename map_type::value_type* entry_ = nullptr;
   };
 
+  /// Which limit a refused try_acquire hit.
+  enum class refusal { none, key_limit, total_limit };
+
   /// A slot for `key` when fewer than `limit` are open; nullopt when at the limit.
   /// limit 0 means unlimited: an empty slot, nothing counted, no lock taken.
   std::optional<slot> try_acquire(const Key& key, std::size_t limit) {
-    if (limit == 0) return slot();
+    refusal ignored = refusal::none;
+    return try_acquire(key, limit, 0, ignored);
+  }
+
+  /// The same, and also nullopt when `total_limit` connections are counted over all
+  /// keys (0: no total limit); `why` says which limit refused. The total is checked
+  /// first: a full server says so whoever asks.
+  std::optional<slot> try_acquire(const Key& key, std::size_t limit, std::size_t total_limit,
+                                  refusal& why) {
+    why = refusal::none;
+    if (limit == 0 && total_limit == 0) return slot();
     std::lock_guard<std::mutex> lock(mutex_);
+    if (total_limit != 0 && total_ >= total_limit) {
+      why = refusal::total_limit;
+      return std::nullopt;
+    }
     auto& entry = *counts_.try_emplace(key, 0).first;
-    if (entry.second >= limit) return std::nullopt;  // an entry at the limit is non-zero
+    if (limit != 0 && entry.second >= limit) {  // an entry at the limit is non-zero
+      why = refusal::key_limit;
+      return std::nullopt;
+    }
     ++entry.second;
+    ++total_;
     return slot(this->shared_from_this(), &entry);
+  }
+
+  /// Open connections counted over all keys.
+  std::size_t total() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return total_;
   }
 
   /// Open connections counted for `key` (tests, metrics).
@@ -87,11 +116,13 @@ class connection_counter : public std::enable_shared_from_this<connection_counte
  private:
   void give_back(typename map_type::value_type* entry) {
     std::lock_guard<std::mutex> lock(mutex_);
+    --total_;
     if (--entry->second == 0) counts_.erase(entry->first);
   }
 
   mutable std::mutex mutex_;
   map_type counts_;
+  std::size_t total_ = 0;  // sum of the counts
 };
 
 }  // namespace whisper_server::net

@@ -1,5 +1,6 @@
-// The WebSocket upgrade of an http_session: the RFC 6455 checks, Origin, authentication
-// and the per-user connection limit, then the hand-over of the socket to a ws_connection.
+// The WebSocket upgrade of an http_session: the RFC 6455 checks, Origin, authentication,
+// the server-wide and per-user connection limits, then the hand-over of the socket to a
+// ws_connection.
 #include <spdlog/spdlog.h>
 
 #include "http_session.hpp"
@@ -59,8 +60,23 @@ void http_session::upgrade(http_request&& request) {
     return refuse(status, reason_phrase(status), "not authenticated: " + result.reason);
   }
 
+  using refusal = connection_counter<whisper::user_id>::refusal;
+  refusal why = refusal::none;
   auto user_count =
-      ctx.per_user->try_acquire(result.who->id, ctx.options.limits.max_connections_per_user);
+      ctx.per_user->try_acquire(result.who->id, ctx.options.limits.max_connections_per_user,
+                                ctx.options.max_connections, why);
+  if (why == refusal::total_limit) {
+    // A flood past the cap must not flood the log too: the first and every 1000th.
+    if (ctx.stats.refused_server_full.fetch_add(1, std::memory_order_relaxed) % 1000 == 0) {
+      spdlog::warn(
+          "refused upgrade: the server holds max_connections = {} WebSockets; raise "
+          "max_connections (and the open-file limit) or add servers",
+          ctx.options.max_connections);
+    }
+    auto response = plain_response(503, "the server is at its connection limit; retry later");
+    response.headers.emplace_back("Retry-After", "10");
+    return refuse_with(std::move(response), "server connection limit");
+  }
   if (!user_count) {
     ctx.stats.refused_user_limit.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("refused upgrade: too many connections for user {}", result.who->username);

@@ -40,6 +40,8 @@ struct server_options {
   whisper::limits limits;  // max_frame_bytes, outbound_queue_*, handshake_timeout, idle_timeout
   std::size_t max_request_bytes = std::size_t{64} * 1024;  // HTTP head + body
   // limits.max_connections_per_ip / max_connections_per_user bound open connections.
+  /// Open WebSockets in the whole server; further upgrades get 503 + Retry-After. 0: none.
+  std::size_t max_connections = 0;
   /// PEM certificate chain and private key: both set = HTTPS and WSS only on this port
   /// (needs a build with WHISPER_WITH_TLS); both empty = plain HTTP.
   std::string tls_cert_file;
@@ -50,8 +52,9 @@ struct server_options {
 struct server_stats {
   std::atomic<std::uint64_t> http_requests{0}, upgrades{0}, refused_auth{0}, refused_origin{0},
       refused_other{0}, open_websockets{0}, closed_too_big{0}, closed_protocol{0}, closed_slow{0},
-      refused_ip_limit{0},    // connections closed at accept: max_connections_per_ip
-      refused_user_limit{0},  // upgrades answered 429: max_connections_per_user
+      refused_ip_limit{0},     // connections closed at accept: max_connections_per_ip
+      refused_user_limit{0},   // upgrades answered 429: max_connections_per_user
+      refused_server_full{0},  // upgrades answered 503: max_connections
       tls_handshake_failed{0};
 };
 
