@@ -17,9 +17,13 @@
 #   BENCH_SERVER_CPUS     taskset list for the server(s) and Redis (default 0)
 #   BENCH_BENCH_CPUS      taskset list for whisper-bench (default 1)
 #   BENCH_BENCH_THREADS   whisper-bench threads (default 1)
+#   BENCH_BUSY_POLL       1 (default): whisper-bench polls without sleeping, as it has a
+#                         core of its own; 0: it sleeps in epoll_wait, and every frame
+#                         that wakes it costs the *server's* sendmsg a cross-core wake-up
+#                         (docs/benchmarks.md measures both)
 #   BENCH_SWEEP_RATES     the optional `sweep` workload (W2's shape, open loop): msgs/s per
-#                         sender, one point each (default "2.5 6.25 12.5 25 37.5 50 62.5",
-#                         i.e. 20k to 500k deliveries/s); it also draws BENCH_PLOT
+#                         sender, one point each (default "2.5 6.25 12.5 25 50 75 100 150",
+#                         i.e. 20k to 1.2M deliveries/s); it also draws BENCH_PLOT
 #   BENCH_PLOT       PNG of deliveries/s and p99 against offered load (default
 #                    $BENCH_BUILD_DIR/bench-load.png; needs gnuplot)
 set -euo pipefail
@@ -35,7 +39,9 @@ server_cpu=${BENCH_SERVER_CPUS:-0}
 bench_cpu=${BENCH_BENCH_CPUS:-1}
 server_threads=${BENCH_SERVER_THREADS:-1}
 bench_threads=${BENCH_BENCH_THREADS:-1}
-sweep_rates=${BENCH_SWEEP_RATES:-"2.5 6.25 12.5 25 37.5 50 62.5"}
+busy_poll=()
+[[ ${BENCH_BUSY_POLL:-1} == 1 ]] && busy_poll=(--busy-poll)
+sweep_rates=${BENCH_SWEEP_RATES:-"2.5 6.25 12.5 25 50 75 100 150"}
 plot=${BENCH_PLOT:-$build/bench-load.png}
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
@@ -144,7 +150,7 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 bench() {
   taskset -c "$bench_cpu" "$bench_bin" --port "$ports" --cookies "$work/cookies.txt" \
-    --server-pid "$pids" --threads "$bench_threads" "$@"
+    --server-pid "$pids" --threads "$bench_threads" "${busy_poll[@]}" "$@"
 }
 
 # W1's two shapes: 1000 connections in 10 rooms, one sender per room.
@@ -202,6 +208,7 @@ run_workload() {
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "kernel $(uname -r); server(s) and redis on cpu $server_cpu, bench on cpu $bench_cpu; $runs runs x ${duration}s"
+echo "whisper-bench: ${bench_threads} thread(s)${busy_poll:+, busy-polling}; server: ${server_threads} io thread(s)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 for name in $workloads; do
   for run in $(seq 1 "$runs"); do
