@@ -5,7 +5,9 @@ function(whisper_set_warnings target)
                                            -Wnon-virtual-dtor -Wold-style-cast
                                            -Wcast-align -Woverloaded-virtual)
   if(WHISPER_COVERAGE)
-    target_compile_options(${target} PRIVATE --coverage -O0)
+    # Atomic counters: the server's threads update the same counters at once, and
+    # plain increments race (gcov then reports negative counts).
+    target_compile_options(${target} PRIVATE --coverage -fprofile-update=atomic -O0)
     target_link_options(${target} PRIVATE --coverage)
   endif()
 endfunction()

@@ -46,8 +46,8 @@ echo "clang-tidy: clean (${#units[@]} translation units)"
 
 if compgen -G "$build/**/*.gcda" >/dev/null || find "$build" -name '*.gcda' -print -quit | grep -q .; then
   echo "--- coverage (gcovr)"
-  # Threads update gcov's counters without atomics, so a few branch counts come out
-  # negative and gcov prints lines gcovr cannot parse: skip those lines, keep the report.
+  # Counters are updated atomically (-fprofile-update=atomic); should gcov still print a
+  # line gcovr cannot parse (a negative count from an older build), skip it, keep the report.
   gcovr --root . --object-directory "$build" --filter 'libwhisper/' --filter 'apps/' \
         --gcov-ignore-parse-errors \
         --exclude '.*/tests/.*' --print-summary --txt "$build/coverage.txt" \
