@@ -8,16 +8,22 @@
 
 namespace whisper {
 
-void consumer::join(room_id room) {
-  const std::optional<whisper::room> found = hub_.rooms().find(room);
+std::optional<room> consumer::room_for_user(room_id id) {
+  std::optional<whisper::room> found = hub_.rooms().find(id);
   if (!found) {
-    send_error(error_code::room_invalid, room);
-    return;
+    send_error(error_code::room_invalid, id);
+    return std::nullopt;
   }
   if (auto refused = hub_.policy()(user_, *found)) {
-    send_error(*refused, room);
-    return;
+    send_error(*refused, id);
+    return std::nullopt;
   }
+  return found;
+}
+
+void consumer::join(room_id room) {
+  const std::optional<whisper::room> found = room_for_user(room);
+  if (!found) return;
   // Decide under the lock, answer outside it: no lock is held while calling the transport.
   bool already_in = false;
   bool too_many = false;
@@ -103,15 +109,7 @@ void consumer::say(room_id room, std::string_view message) {
 }
 
 void consumer::list_users(room_id room) {
-  const std::optional<whisper::room> found = hub_.rooms().find(room);
-  if (!found) {
-    send_error(error_code::room_invalid, room);
-    return;
-  }
-  if (auto refused = hub_.policy()(user_, *found)) {
-    send_error(*refused, room);
-    return;
-  }
+  if (!room_for_user(room)) return;
   // The presence may answer later on another thread: hold the consumer only weakly.
   std::weak_ptr<consumer> self = weak_from_this();
   hub_.presence().list(room, [self, room](const std::vector<presence_entry>& users) {

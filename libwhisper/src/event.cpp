@@ -39,6 +39,16 @@ event_ptr finish(event e) {
   return std::make_shared<const event>(std::move(e));
 }
 
+// ENTER and LEAVE: who, where; their frame has no "message" key.
+event_ptr make_notice(std::string_view type, msg_type kind, room_id room, std::string username) {
+  event e;
+  e.type = std::string(type);
+  e.room = room;
+  e.username = std::move(username);
+  e.kind = static_cast<int>(kind);
+  return finish(std::move(e));
+}
+
 }  // namespace
 
 event_ptr make_message_event(room_id room, msg_type kind, std::string username,
@@ -53,21 +63,11 @@ event_ptr make_message_event(room_id room, msg_type kind, std::string username,
 }
 
 event_ptr make_enter_event(room_id room, std::string username) {
-  event e;
-  e.type = std::string(event_type::chat_join);
-  e.room = room;
-  e.username = std::move(username);
-  e.kind = static_cast<int>(msg_type::enter);
-  return finish(std::move(e));
+  return make_notice(event_type::chat_join, msg_type::enter, room, std::move(username));
 }
 
 event_ptr make_leave_event(room_id room, std::string username) {
-  event e;
-  e.type = std::string(event_type::chat_leave);
-  e.room = room;
-  e.username = std::move(username);
-  e.kind = static_cast<int>(msg_type::leave);
-  return finish(std::move(e));
+  return make_notice(event_type::chat_leave, msg_type::leave, room, std::move(username));
 }
 
 event_ptr make_room_deleted_event(room_id room) {

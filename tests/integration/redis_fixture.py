@@ -113,6 +113,20 @@ class TwoServers:
     def cookie(self, server, username):
         return f"sessionid={logged_in(server, username).session()}"
 
+    def kill_redis(self):
+        """SIGKILL redis-server, then wait (bounded) until both servers report it gone."""
+        self.redis.kill()
+        for server in (self.first, self.second):
+            wait_for_metric(server, "whisper_redis_connected", lambda v: v == 0, timeout=10)
+
+    def restart_redis(self):
+        """A fresh, empty redis-server on the same port (as after a crash without
+        persistence); waits (bounded) until both servers are connected again and returns
+        their /metrics samples."""
+        self.redis = Redis(self.redis.port)
+        return [wait_for_metric(server, "whisper_redis_connected", lambda v: v == 1, timeout=30)
+                for server in (self.first, self.second)]
+
     def __enter__(self):
         return self
 

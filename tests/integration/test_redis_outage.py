@@ -6,7 +6,7 @@ and carry rooms across processes again by themselves."""
 import asyncio
 import time
 
-from redis_fixture import (Redis, TwoServers, joined, room_users_until, until_delivered,
+from redis_fixture import (TwoServers, joined, room_users_until, until_delivered,
                            wait_for_metric)
 from whisper_fixture import BIN, run_tests, ws_close_code, ws_recv_until, ws_send
 
@@ -52,9 +52,7 @@ def test_redis_killed_then_restarted_on_the_same_port():
             failures_before = wait_for_metric(s.first, CONNECTED, lambda v: v == 1)[
                 "whisper_redis_publish_failures_total"]
 
-            s.redis.kill()
-            for server in (s.first, s.second):
-                wait_for_metric(server, CONNECTED, lambda v: v == 0, timeout=10)
+            s.kill_redis()
 
             # Each process's own room members still chat, both ways.
             await local_chat(a, c, lobby, "outage: alice to carol")
@@ -77,9 +75,7 @@ def test_redis_killed_then_restarted_on_the_same_port():
                                                    "username": "carol"})
 
             assert s.first.proc.poll() is None and s.second.proc.poll() is None
-            s.redis = Redis(s.redis.port)  # empty, as after a crash without persistence
-            for server in (s.first, s.second):
-                samples = wait_for_metric(server, CONNECTED, lambda v: v == 1, timeout=30)
+            for samples in s.restart_redis():
                 assert samples["whisper_redis_reconnects_total"] >= 1, samples
 
             # Re-subscribed on their own: a message sent now crosses, both ways.
@@ -117,12 +113,8 @@ def test_presence_is_refilled_after_redis_restarts_empty():
             a = await joined(s.first, alice, lobby)
             b = await joined(s.second, bob, lobby)
             await until_delivered(a, b, lobby)
-            s.redis.kill()
-            for server in (s.first, s.second):
-                wait_for_metric(server, CONNECTED, lambda v: v == 0, timeout=10)
-            s.redis = Redis(s.redis.port)
-            for server in (s.first, s.second):
-                wait_for_metric(server, CONNECTED, lambda v: v == 1, timeout=30)
+            s.kill_redis()
+            s.restart_redis()
             users = await room_users_until(b, lobby, lambda u: {"alice", "bob"} <= set(u))
             assert not users["alice"]["left"] and not users["bob"]["left"], users
             await a.close()

@@ -136,24 +136,25 @@ void add_security_headers(net::http_response& response) {
   response.headers.emplace_back("Referrer-Policy", "same-origin");
 }
 
-net::http_response html_response(int status, std::string body) {
+namespace {
+// A dynamic answer: never cached, with the security headers of every page.
+net::http_response uncached_response(int status, const char* content_type, std::string body) {
   net::http_response response;
   response.status = status;
-  response.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
+  response.headers.emplace_back("Content-Type", content_type);
   response.headers.emplace_back("Cache-Control", "no-store");
   add_security_headers(response);
   response.body = std::move(body);
   return response;
 }
+}  // namespace
+
+net::http_response html_response(int status, std::string body) {
+  return uncached_response(status, "text/html; charset=utf-8", std::move(body));
+}
 
 net::http_response json_response(int status, std::string body) {
-  net::http_response response;
-  response.status = status;
-  response.headers.emplace_back("Content-Type", "application/json");
-  response.headers.emplace_back("Cache-Control", "no-store");
-  add_security_headers(response);
-  response.body = std::move(body);
-  return response;
+  return uncached_response(status, "application/json", std::move(body));
 }
 
 net::http_response json_error(int status, std::string_view code, std::string_view message) {

@@ -84,6 +84,9 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   void attach();
 
  private:
+  /// The room, if it exists and this user may enter it; otherwise sends the error
+  /// (ROOM_INVALID, or what the room policy refused with) and returns nothing.
+  std::optional<room> room_for_user(room_id id);
   bool take_token();
 
   chat& hub_;

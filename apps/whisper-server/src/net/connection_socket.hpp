@@ -71,6 +71,33 @@ class connection_socket {
     return tls_ != nullptr;
   }
 
+  /// Waits for input, the one way each kind of socket reads, keeping `session` alive
+  /// meanwhile: a plain socket reports readiness, `on_ready(ec)`, and the session then
+  /// reads without blocking into the io thread's shared buffer (an idle connection holds
+  /// no buffer); a TLS stream reads into its own buffer, `on_read(ec, bytes)`, as
+  /// OpenSSL has to do the reading itself.
+  template <typename Session>
+  void async_wait_input(std::shared_ptr<Session> session,
+                        void (Session::*on_ready)(const asio::error_code&),
+                        void (Session::*on_read)(const asio::error_code&, std::size_t)) {
+#ifdef WHISPER_HAVE_TLS
+    if (tls_) {
+      tls_->stream.async_read_some(
+          asio::buffer(tls_->read_buffer),
+          [session = std::move(session), on_read](const asio::error_code& ec, std::size_t n) {
+            ((*session).*on_read)(ec, n);
+          });
+      return;
+    }
+#else
+    (void)on_read;
+#endif
+    plain_.async_wait(asio::ip::tcp::socket::wait_read,
+                      [session = std::move(session), on_ready](const asio::error_code& ec) {
+                        ((*session).*on_ready)(ec);
+                      });
+  }
+
  private:
   asio::ip::tcp::socket plain_;  // unopened when secure: the TLS stream owns the socket
   std::unique_ptr<tls_channel> tls_;

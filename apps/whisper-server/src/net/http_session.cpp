@@ -76,19 +76,8 @@ void http_session::start() {
 }
 
 void http_session::wait_readable() {
-#ifdef WHISPER_HAVE_TLS
-  if (tls_channel* tls = socket_.tls()) {
-    tls->stream.async_read_some(
-        asio::buffer(tls->read_buffer),
-        [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
-          self->on_tls_read(ec, n);
-        });
-    return;
-  }
-#endif
-  socket_.tcp().async_wait(
-      asio::ip::tcp::socket::wait_read,
-      [self = shared_from_this()](const asio::error_code& ec) { self->on_readable(ec); });
+  socket_.async_wait_input(shared_from_this(), &http_session::on_readable,
+                           &http_session::on_tls_read);
 }
 
 void http_session::on_readable(const asio::error_code& ec) {

@@ -99,19 +99,8 @@ void ws_connection::request_flush() {
 }
 
 void ws_connection::wait_readable() {
-#ifdef WHISPER_HAVE_TLS
-  if (tls_channel* tls = socket_.tls()) {
-    tls->stream.async_read_some(
-        asio::buffer(tls->read_buffer),
-        [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
-          self->on_tls_read(ec, n);
-        });
-    return;
-  }
-#endif
-  socket_.tcp().async_wait(
-      asio::ip::tcp::socket::wait_read,
-      [self = shared_from_this()](const asio::error_code& ec) { self->on_readable(ec); });
+  socket_.async_wait_input(shared_from_this(), &ws_connection::on_readable,
+                           &ws_connection::on_tls_read);
 }
 
 void ws_connection::on_readable(const asio::error_code& ec) {
