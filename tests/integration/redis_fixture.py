@@ -49,8 +49,16 @@ class Redis:
             os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=10)
 
+    def pause(self):
+        """SIGSTOP: Redis hangs with its connections open (a stuck host, a black hole)."""
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.kill(self.proc.pid, signal.SIGCONT)
+
     def stop(self):
         if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGCONT)  # a paused Redis cannot act on SIGTERM
             self.proc.terminate()
         self.proc.wait(timeout=10)
 

@@ -101,6 +101,42 @@ def test_redis_killed_then_restarted_on_the_same_port():
             assert_outage_logged_once(server)
 
 
+def test_a_hung_redis_is_detected_and_the_servers_recover_when_it_answers_again():
+    """Redis stops answering with its connections open (SIGSTOP): the health check
+    (1 s here) declares it down, /metrics says so and counts it, each process's own
+    rooms keep working, no WebSocket is closed; once Redis answers again (SIGCONT) the
+    servers reconnect and cross-process delivery resumes."""
+    health = "redis_health_check_interval = 1\nredis_health_check_timeout = 1\n"
+    with TwoServers(users=("alice", "bob", "carol"), extra_config=health) as s:
+        lobby = s.rooms["Lobby"]
+        alice = s.cookie(s.first, "alice")
+        bob = s.cookie(s.second, "bob")
+        carol = s.cookie(s.first, "carol")
+
+        async def scenario():
+            a = await joined(s.first, alice, lobby)
+            b = await joined(s.second, bob, lobby)
+            c = await joined(s.first, carol, lobby)
+            await until_delivered(a, b, lobby)
+            s.redis.pause()
+            try:
+                for server in (s.first, s.second):
+                    samples = wait_for_metric(server, CONNECTED, lambda v: v == 0, timeout=15)
+                    assert samples["whisper_redis_health_check_failures_total"] >= 1, samples
+                await local_chat(a, c, lobby, "hung: alice to carol")
+            finally:
+                s.redis.resume()
+            for server in (s.first, s.second):
+                wait_for_metric(server, CONNECTED, lambda v: v == 1, timeout=30)
+            await ws_send(b, command="send", room=lobby, message="after the hang: bob")
+            frame = await ws_recv_until(a, lambda f: f.get("message") == "after the hang: bob",
+                                        timeout=10)
+            assert frame["username"] == "bob", frame
+            for ws in (a, b, c):
+                await ws.close()
+        asyncio.run(scenario())
+
+
 def test_presence_is_refilled_after_redis_restarts_empty():
     """The doc's promise: a Redis restarted empty is refilled by every process, so
     room_users again lists the users of both processes."""

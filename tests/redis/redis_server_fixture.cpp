@@ -116,9 +116,9 @@ std::string redis_server::command(const std::vector<std::string>& args) const {
   return out;
 }
 
-long long redis_server::publish_calls() const {
+long long redis_server::calls(const std::string& name) const {
   const auto info = command({"INFO", "commandstats"});
-  const std::string marker = "cmdstat_publish:calls=";
+  const std::string marker = "cmdstat_" + name + ":calls=";
   const auto at = info.find(marker);
   return at == std::string::npos ? 0 : std::stoll(info.substr(at + marker.size()));
 }

@@ -36,8 +36,10 @@ class redis_server {
   /// Runs one command synchronously and returns its reply as text (integers in decimal,
   /// arrays as their elements joined by '\n', errors prefixed "ERR:").
   std::string command(const std::vector<std::string>& args) const;
-  /// The number of PUBLISH commands Redis executed since the last CONFIG RESETSTAT.
-  long long publish_calls() const;
+  /// The number of `name` commands (lower case) Redis executed since the last CONFIG
+  /// RESETSTAT.
+  long long calls(const std::string& name) const;
+  long long publish_calls() const { return calls("publish"); }
   /// PUBSUB NUMSUB for one channel.
   long long subscribers(const std::string& channel) const;
 

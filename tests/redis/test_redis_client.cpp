@@ -135,3 +135,72 @@ TEST_CASE("losing an established connection is reported once, pending replies ge
   CHECK(pending.get());
   close_client(strand, client);
 }
+
+TEST_CASE("commands and subscriptions count as waiting until Redis answers, messages do not") {
+  test::redis_server redis;
+  test::io_thread loop;
+  auto strand = asio::make_strand(loop.io());
+  auto client = std::make_shared<redis_client>(strand, parse_redis_url(redis.url()), 2000ms);
+  REQUIRE(connect_client(strand, client).empty());
+  // Runs `fn` on the strand and returns how many commands wait for an answer after it.
+  auto waiting_after = [&](std::function<void()> fn) {
+    auto result = std::make_shared<std::promise<std::size_t>>();
+    auto waiting = result->get_future();
+    asio::post(strand, [&client, fn, result] {
+      fn();
+      result->set_value(client->health().waiting());
+    });
+    REQUIRE(waiting.wait_for(5s) == std::future_status::ready);
+    return waiting.get();
+  };
+  auto messages = std::make_shared<std::atomic<int>>(0);
+  CHECK(waiting_after([&] {
+          client->health() = connection_health(1h, 1h, connection_health::clock::now());
+          client->command({"SET", "a", "1"}, nullptr);
+          client->command({"SET", "b", "2"}, nullptr);
+          client->set_push_handler([messages](const redisReply* r) {
+            if (r->type == REDIS_REPLY_ARRAY && std::string(r->element[0]->str) == "message")
+              ++*messages;
+          });
+          client->push_command({"SUBSCRIBE", "chan"});
+        }) == 3);
+  REQUIRE(test::eventually([&] { return waiting_after([] {}) == 0; }));
+  CHECK(redis.command({"PUBLISH", "chan", "hello"}) == "1");
+  REQUIRE(test::eventually([&] { return messages->load() == 1; }));
+  CHECK(waiting_after([] {}) == 0);
+  // Subscribing again to the same channel (the subscriber's health probe) is answered.
+  CHECK(waiting_after([&] { client->push_command({"SUBSCRIBE", "chan"}); }) == 1);
+  REQUIRE(test::eventually([&] { return waiting_after([] {}) == 0; }));
+  CHECK(redis.subscribers("chan") == 1);
+  close_client(strand, client);
+}
+
+TEST_CASE("closing a connection to a hung Redis fails each waiting command exactly once") {
+  test::redis_server redis;
+  test::io_thread loop;
+  auto strand = asio::make_strand(loop.io());
+  auto client = std::make_shared<redis_client>(strand, parse_redis_url(redis.url()), 2000ms);
+  REQUIRE(connect_client(strand, client).empty());
+  redis.pause();
+  auto nulls = std::make_shared<std::atomic<int>>(0);
+  auto replies = std::make_shared<std::atomic<int>>(0);
+  std::promise<int> failed_during_close;
+  asio::post(strand, [&] {
+    for (int i = 0; i < 5; ++i) {
+      client->command(
+          {"PING"}, [nulls, replies](const redisReply* r) { ++*(r == nullptr ? nulls : replies); });
+    }
+    client->close();
+    client.reset();  // the last reference: nothing of it may be reached afterwards
+    failed_during_close.set_value(nulls->load());
+  });
+  auto during = failed_during_close.get_future();
+  REQUIRE(during.wait_for(5s) == std::future_status::ready);
+  CHECK(during.get() == 5);
+  // Redis wakes up and answers the commands it had read: nobody is left to hear them.
+  redis.resume();
+  CHECK(redis.command({"PING"}) == "PONG");
+  std::this_thread::sleep_for(200ms);
+  CHECK(nulls->load() == 5);
+  CHECK(replies->load() == 0);
+}

@@ -88,6 +88,11 @@ TEST_CASE("a hung Redis bounds the publishes waiting for it and local rooms keep
   test::redis_server redis;
   auto options = test::fast_options(redis);
   options.max_pending_publishes = 100;
+  // The bound alone: with the health check on, the waiting publishes would fail once it
+  // gave the hung connection up (test_redis_health_check.cpp covers that). A zero
+  // interval turns it off, whatever the timeout.
+  options.health_check_interval = std::chrono::milliseconds(0);
+  options.health_check_timeout = std::chrono::milliseconds(200);
   test::layer_pair p(options);
   auto local = std::make_shared<test::recording_channel>();
   auto remote = std::make_shared<test::recording_channel>();
@@ -101,6 +106,9 @@ TEST_CASE("a hung Redis bounds the publishes waiting for it and local rooms keep
   }
   CHECK(local->count() == 250);
   REQUIRE(test::eventually([&] { return p.a.stats().publish_failures == 150; }));
+  std::this_thread::sleep_for(600ms);  // three would-be timeouts
+  CHECK(p.a.stats().connected);
+  CHECK(p.a.stats().health_check_failures == 0);
 
   redis.resume();
   // The 100 that were waiting go through; then new publishes flow again.

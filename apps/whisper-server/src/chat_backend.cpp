@@ -42,6 +42,8 @@ chat_backend::chat_backend(const server_config& config,
   options.url = config.redis_url;
   options.prefix = config.redis_prefix;
   options.retry_on_start = config.redis_retry_on_start;
+  options.health_check_interval = config.redis_health_check_interval;
+  options.health_check_timeout = config.redis_health_check_timeout;
   options.log = [log](int level, std::string_view text) {
     log->log(static_cast<spdlog::level::level_enum>(level), "redis: {}", text);
   };

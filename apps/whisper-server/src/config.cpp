@@ -151,6 +151,16 @@ const std::vector<std::pair<std::string, key_spec>>& key_table() {
       {"redis_retry_on_start",
        {kind::boolean,
         [](server_config& c, const std::string& t) { c.redis_retry_on_start = parse_bool(t); }}},
+      {"redis_health_check_interval",
+       {kind::integer,
+        [](server_config& c, const std::string& t) {
+          c.redis_health_check_interval = std::chrono::seconds(parse_integer(t, 0, 3600));
+        }}},
+      {"redis_health_check_timeout",
+       {kind::integer,
+        [](server_config& c, const std::string& t) {
+          c.redis_health_check_timeout = std::chrono::seconds(parse_integer(t, 1, 3600));
+        }}},
       {"log_level", text_key(&server_config::log_level)},
       {"log_format", text_key(&server_config::log_format)},
       {"api_token", text_key(&server_config::api_token)},

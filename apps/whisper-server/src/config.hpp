@@ -41,6 +41,11 @@ struct server_config {
   // Start even when Redis is unreachable and keep retrying (local rooms work meanwhile);
   // false: refuse to start with a clear error.
   bool redis_retry_on_start = false;
+  // Health check of the Redis connections (a Redis that hangs keeps them open): probe
+  // after this much silence (0: no health check) ...
+  std::chrono::seconds redis_health_check_interval{5};
+  // ... and give a connection up when a command or probe waited this long for an answer.
+  std::chrono::seconds redis_health_check_timeout{5};
   std::string log_level = "info";
   std::string log_format = "plain";
   std::string api_token;

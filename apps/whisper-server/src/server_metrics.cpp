@@ -96,6 +96,9 @@ void render_redis(exposition& out, const whisper::redis_layer_stats& r) {
              r.connected.load(std::memory_order_relaxed) ? 1 : 0);
   out.single("whisper_redis_reconnects_total", "counter", "Redis reconnections.",
              get(r.reconnects));
+  out.single("whisper_redis_health_check_failures_total", "counter",
+             "Redis connections closed because Redis stopped answering.",
+             get(r.health_check_failures));
   out.single("whisper_redis_publish_failures_total", "counter",
              "Events not published because Redis was down.", get(r.publish_failures));
   out.single("whisper_redis_published_total", "counter", "Events published to Redis.",

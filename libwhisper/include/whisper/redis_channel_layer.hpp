@@ -20,6 +20,8 @@ namespace whisper {
 struct redis_layer_stats {
   std::atomic<bool> connected{false};  ///< both connections (publish, subscribe) are up
   std::atomic<std::uint64_t> reconnects{0};
+  /// Connections closed because Redis stopped answering (see health_check_timeout).
+  std::atomic<std::uint64_t> health_check_failures{0};
   std::atomic<std::uint64_t> publish_failures{0};  ///< PUBLISHes not sent: Redis was down
   std::atomic<std::uint64_t> messages_published{0};
   std::atomic<std::uint64_t> messages_received{0};  ///< from other processes
@@ -47,8 +49,12 @@ struct redis_layer_stats {
 /// again. While Redis is down a client misses the events published by other processes,
 /// and nothing is replayed afterwards (Redis pub/sub keeps no history). A Redis that
 /// hangs without closing the connection holds at most options.max_pending_publishes
-/// unanswered PUBLISHes; later ones are dropped and counted. Publishes made between
-/// start() and the very first connection wait for it (up to 1024).
+/// unanswered PUBLISHes; later ones are dropped and counted. The health check
+/// (options.health_check_interval, health_check_timeout) declares such a connection
+/// dead once a command or probe has waited health_check_timeout: stats().connected turns
+/// false, the waiting PUBLISHes fail (counted), and the reconnect path above takes over,
+/// succeeding once Redis answers again. Publishes made between start() and the very
+/// first connection wait for it (up to 1024).
 ///
 /// Threads. All Redis I/O runs on a strand of the io_context handed to the constructor;
 /// some thread of the embedder must run that io_context. Calls return at once (the Redis

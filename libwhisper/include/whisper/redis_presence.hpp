@@ -30,10 +30,11 @@ namespace whisper {
 /// with a 15 s expiry; list() ignores the "c:" fields of processes whose alive key is
 /// gone, so the users of a crashed or stopped process show as left within ~15 s.
 ///
-/// Outages: while Redis is unreachable, list() answers from this process's own view (its
-/// users only); updates and clears made meanwhile are written when Redis is back (each
-/// process rewrites its whole share on every reconnect, so a restarted, empty Redis is
-/// repopulated).
+/// Outages: while Redis is unreachable, or hangs and the health check
+/// (options.health_check_interval, health_check_timeout) gave the connection up, list()
+/// answers from this process's own view (its users only); updates and clears made meanwhile are
+/// written when Redis is back (each process rewrites its whole share on every reconnect, so a
+/// restarted, empty Redis is repopulated).
 ///
 /// Threads: Redis I/O runs on a strand of the io_context handed in; list() calls `done`
 /// on that io_context's thread.

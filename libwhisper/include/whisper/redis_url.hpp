@@ -60,6 +60,15 @@ struct redis_options {
   /// the connection must not grow this process's memory; beyond the bound, publishes are
   /// dropped and counted as failures (local delivery is unaffected).
   std::size_t max_pending_publishes = 10000;
+  /// Health check of every connection (redis-py's health_check_interval, Sentinel's
+  /// down-after-milliseconds): a Redis that hangs (stopped, or behind a network black
+  /// hole) keeps its TCP connections open, so only silence reveals it. A connection
+  /// that heard nothing from Redis for health_check_interval is sent a probe (PING; a
+  /// repeated SUBSCRIBE on the subscriber connection), and one whose oldest command or
+  /// probe has waited health_check_timeout for an answer is closed, counted, logged,
+  /// and reconnected with backoff like a lost one. Either set to 0: no health check.
+  std::chrono::milliseconds health_check_interval{5000};
+  std::chrono::milliseconds health_check_timeout{5000};
   /// false: start() throws when Redis cannot be reached (an operator error should stop
   /// the program with a clear sentence). true: start() returns and keeps retrying.
   bool retry_on_start = false;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "asio_hiredis_adapter.hpp"
+#include "connection_health.hpp"
 #include "whisper/redis_url.hpp"
 
 struct redisReply;
@@ -43,6 +44,13 @@ class redis_client : public std::enable_shared_from_this<redis_client> {
   bool push_command(const std::vector<std::string>& args);
   /// Frees the context; pending callbacks get a null reply. Idempotent.
   void close();
+  /// Reads (without waiting) whatever Redis already sent, running its callbacks: a
+  /// health check that finds a command overdue calls it first, so a reply that arrived
+  /// while this thread was held up is not mistaken for silence.
+  void read_now();
+  /// This connection's traffic as the health check sees it (disabled until the owner
+  /// assigns an enabled one).
+  connection_health& health() { return health_; }
 
  private:
   static void on_connect(const redisAsyncContext* ac, int status);
@@ -50,7 +58,7 @@ class redis_client : public std::enable_shared_from_this<redis_client> {
   static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
   static void on_push(redisAsyncContext* ac, void* reply, void* privdata);
   bool send(const std::vector<std::string>& args, void (*fn)(redisAsyncContext*, void*, void*),
-            void* privdata);
+            void* privdata, std::size_t replies);
   void handshake();
   void finish_connect(const std::string& error);
   void fail_connect(const std::string& error);
@@ -64,6 +72,7 @@ class redis_client : public std::enable_shared_from_this<redis_client> {
   connect_fn connect_done_;
   lost_fn lost_;
   reply_fn push_;
+  connection_health health_;
 };
 
 }  // namespace whisper::redis_detail

@@ -10,15 +10,14 @@ using namespace redis_detail;
 
 void redis_channel_layer::state::make_links() {
   auto weak = std::weak_ptr<state>(shared_from_this());
-  publisher = std::make_shared<redis_link>(strand, url, options, "publisher",
-                                           redis_link::handlers{[weak](redis_client&) {
-                                                                  if (auto s = weak.lock())
-                                                                    s->on_publisher_up();
-                                                                },
-                                                                [weak] {
-                                                                  if (auto s = weak.lock())
-                                                                    s->on_publisher_down();
-                                                                }});
+  redis_link::handlers on_publisher;  // probe: PING
+  on_publisher.up = [weak](redis_client&) {
+    if (auto s = weak.lock()) s->on_publisher_up();
+  };
+  on_publisher.down = [weak] {
+    if (auto s = weak.lock()) s->on_publisher_down();
+  };
+  publisher = std::make_shared<redis_link>(strand, url, options, "publisher", on_publisher);
   // One outage, one log line: the subscriber reports its own connection trouble at debug
   // level, since the publisher reports the same outage.
   auto quiet = options;
@@ -27,17 +26,22 @@ void redis_channel_layer::state::make_links() {
       log(redis_log_level::debug, text);
     };
   }
-  subscriber = std::make_shared<redis_link>(strand, url, quiet, "subscriber",
-                                            redis_link::handlers{[weak](redis_client& c) {
-                                                                   if (auto s = weak.lock()) {
-                                                                     s->on_subscriber_up(c);
-                                                                   }
-                                                                 },
-                                                                 [weak] {
-                                                                   if (auto s = weak.lock()) {
-                                                                     s->on_subscriber_down();
-                                                                   }
-                                                                 }});
+  redis_link::handlers on_subscriber;
+  on_subscriber.up = [weak](redis_client& c) {
+    if (auto s = weak.lock()) s->on_subscriber_up(c);
+  };
+  on_subscriber.down = [weak] {
+    if (auto s = weak.lock()) s->on_subscriber_down();
+  };
+  // hiredis 0.14 files a PING sent on a subscribed connection under a callback list it
+  // never pops (one leaked entry per probe) and drops the ["pong", ""] reply. SUBSCRIBE
+  // to the channel this connection is always subscribed to is answered, changes nothing
+  // in Redis, and replaces hiredis's callback entry instead of adding one.
+  on_subscriber.probe = [weak](redis_client& c) {
+    auto s = weak.lock();
+    return s && c.push_command({"SUBSCRIBE", s->process_key(s->process_id)});
+  };
+  subscriber = std::make_shared<redis_link>(strand, url, quiet, "subscriber", on_subscriber);
 }
 
 // The first connection may complete after start() returned: what was published in

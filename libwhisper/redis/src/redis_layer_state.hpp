@@ -58,11 +58,13 @@ struct redis_channel_layer::state : std::enable_shared_from_this<state> {
   std::string process_key(std::string_view id) const {
     return options.prefix + ":process:" + std::string(id);
   }
-  // Also refreshes the reconnect count: both change only when a link goes up or down.
+  // Also refreshes the link counters: they change only when a link goes up or down.
   void update_connected() {
     stats.connected = publisher_up && subscriber_up;
     stats.reconnects =
         (publisher ? publisher->reconnects() : 0) + (subscriber ? subscriber->reconnects() : 0);
+    stats.health_check_failures = (publisher ? publisher->health_check_failures() : 0) +
+                                  (subscriber ? subscriber->health_check_failures() : 0);
   }
 
   void publish(const std::string& key, const std::string& payload);

@@ -239,7 +239,7 @@ void redis_presence::start() {
                                                                     p->on_up();
                                                                   }
                                                                 },
-                                                                nullptr});
+                                                                nullptr, nullptr});
     s->link->start();
   });
 }
