@@ -19,6 +19,17 @@ def notices_of(frames, username):
     return [f for f in frames if f.get("msg_type") in (4, 5) and f.get("username") == username]
 
 
+async def notices_until(ws, username, count):
+    """Every frame up to and including the count-th ENTER/LEAVE notice of username."""
+    seen = 0
+
+    def counted(frame):
+        nonlocal seen
+        seen += len(notices_of([frame], username))
+        return seen == count
+    return await frames_until(ws, counted)
+
+
 def test_enter_and_leave_notices_cross_processes():
     """bob (process 2) sees alice (process 1) enter, leave, enter again and disconnect,
     each exactly once and framed as PROTOCOL.md says; carol, on alice's own process, sees
@@ -41,14 +52,19 @@ def test_enter_and_leave_notices_cross_processes():
             await ws_recv_until(a, lambda f: f.get("join") == str(lobby))
             await a.close()  # the disconnect is the second leave
 
-            # Everything alice caused was published before this marker, on the same
-            # process, so it arrives before the marker on both processes.
-            await ws_send(c, command="send", room=lobby, message="marker")
+            # The close handshake can complete at alice's end a moment before her server
+            # has announced the disconnect, so first wait for all four notices, in order...
             expected = [entered(lobby, "alice"), left(lobby, "alice"), entered(lobby, "alice"),
                         left(lobby, "alice")]
             for ws in (b, c):
-                frames = await frames_until(ws, lambda f: f.get("message") == "marker")
+                frames = await notices_until(ws, "alice", len(expected))
                 assert notices_of(frames, "alice") == expected, frames
+            # ...then prove none came twice: nothing of alice's arrives before a marker
+            # sent after them.
+            await ws_send(c, command="send", room=lobby, message="marker")
+            for ws in (b, c):
+                frames = await frames_until(ws, lambda f: f.get("message") == "marker")
+                assert notices_of(frames, "alice") == [], frames
             await b.close()
             await c.close()
         asyncio.run(scenario())
