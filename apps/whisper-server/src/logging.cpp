@@ -12,8 +12,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/string_view.hpp>
 #include <cerrno>
-#include <cstdio>
 #include <mutex>
 
 namespace whisper_server {
@@ -23,33 +24,11 @@ class json_escaped_message final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    for (char ch : msg.payload) {
-      switch (ch) {
-        case '"':
-          dest.append(std::string_view("\\\""));
-          break;
-        case '\\':
-          dest.append(std::string_view("\\\\"));
-          break;
-        case '\n':
-          dest.append(std::string_view("\\n"));
-          break;
-        case '\r':
-          dest.append(std::string_view("\\r"));
-          break;
-        case '\t':
-          dest.append(std::string_view("\\t"));
-          break;
-        default:
-          if (static_cast<unsigned char>(ch) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(ch));
-            dest.append(std::string_view(escaped));
-          } else {
-            dest.push_back(ch);
-          }
-      }
-    }
+    // Boost.JSON's serializer does the escaping; its output is a quoted string, and the
+    // pattern supplies the quotes itself.
+    const std::string quoted =
+        boost::json::serialize(boost::json::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(quoted.data() + 1, quoted.data() + quoted.size() - 1);
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<json_escaped_message>();

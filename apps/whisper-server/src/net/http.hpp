@@ -42,6 +42,11 @@ using http_responder = std::function<void(http_response)>;
 /// Called on the connection's io thread for every non-upgrade request.
 using http_handler = std::function<void(http_request&& request, http_responder respond)>;
 
+/// ASCII case-insensitive equality of header names and tokens (locale-independent).
+bool iequals(std::string_view a, std::string_view b);
+/// `s` without leading and trailing spaces and tabs (HTTP optional whitespace).
+std::string_view trim(std::string_view s);
+
 /// The standard reason phrase of a status code ("Not Found"), or "Unknown".
 std::string_view reason_phrase(int status);
 

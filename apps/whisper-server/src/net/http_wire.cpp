@@ -1,8 +1,6 @@
 #include "http_wire.hpp"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <websocketpp/base64/base64.hpp>
 #include <websocketpp/sha1/sha1.hpp>
@@ -12,19 +10,6 @@
 namespace whisper_server::net {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Headers the transport owns: a handler's copy would contradict the framing.
 bool transport_header(std::string_view name) {
