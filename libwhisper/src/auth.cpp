@@ -3,9 +3,10 @@
 
 namespace whisper {
 
-auth_result auth_result::accept(user u) {
+auth_result auth_result::accept(user u, std::string session) {
   auth_result r;
   r.who = std::move(u);
+  r.session = std::move(session);
   r.status = 200;
   return r;
 }
@@ -35,7 +36,7 @@ authenticator session_cookie_authenticator(session_store& sessions, user_store& 
     std::optional<user> who = users.find(*id);
     if (!who) return auth_result::refuse("session names a user that does not exist");
     if (!who->is_active) return auth_result::refuse("user is inactive");
-    return auth_result::accept(std::move(*who));
+    return auth_result::accept(std::move(*who), session_tag(*value));
   };
 }
 

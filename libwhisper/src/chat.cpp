@@ -40,6 +40,11 @@ void user_disconnect(consumer& self, const event& e) {
   self.close(code, reason);
 }
 
+// user.changed: the consumer re-checks what it may keep.
+void user_changed(consumer& self, const event& e) {
+  if (auto now = user_from_changed_event(e)) self.apply_user_change(*now);
+}
+
 }  // namespace
 
 chat::chat(channel_layer& layer, room_directory& rooms, whisper::presence& presence,
@@ -54,6 +59,7 @@ chat::chat(channel_layer& layer, room_directory& rooms, whisper::presence& prese
   event_handlers_.emplace(std::string(event_type::chat_leave), send_wire);
   event_handlers_.emplace(std::string(event_type::room_deleted), room_deleted);
   event_handlers_.emplace(std::string(event_type::user_disconnect), user_disconnect);
+  event_handlers_.emplace(std::string(event_type::user_changed), user_changed);
 }
 
 chat::~chat() = default;
@@ -75,8 +81,10 @@ void chat::on_event(std::string type, event_handler handler) {
   }
 }
 
-std::shared_ptr<consumer> chat::connect(std::shared_ptr<connection> conn, user who) {
-  auto made = std::make_shared<consumer>(*this, std::move(conn), std::move(who));
+std::shared_ptr<consumer> chat::connect(std::shared_ptr<connection> conn, user who,
+                                        std::string session) {
+  auto made =
+      std::make_shared<consumer>(*this, std::move(conn), std::move(who), std::move(session));
   made->attach();
   stats_.connections_opened.fetch_add(1, std::memory_order_relaxed);
   return made;
@@ -102,6 +110,19 @@ void chat::disconnect_user(user_id id, int code, std::string_view reason) {
   layer_.group_send(user_group_name(id), make_user_disconnect_event(code, reason));
 }
 
+void chat::end_session(std::string_view session, int code, std::string_view reason) {
+  if (session.empty()) return;  // no tag: no connection could be in that group
+  layer_.group_send(session_group_name(session), make_user_disconnect_event(code, reason));
+}
+
+void chat::update_user(const user& now) {
+  if (!now.is_active) {
+    disconnect_user(now.id, close_code::policy_violation, "account disabled");
+    return;
+  }
+  layer_.group_send(user_group_name(now.id), make_user_changed_event(now));
+}
+
 std::uint64_t chat::open_connections() const {
   const auto closed = stats_.connections_closed.load(std::memory_order_relaxed);
   const auto opened = stats_.connections_opened.load(std::memory_order_relaxed);
@@ -125,6 +146,10 @@ std::chrono::steady_clock::time_point chat::steady_now() const {
 
 std::string user_group_name(user_id id) {
   return "user-" + std::to_string(id);
+}
+
+std::string session_group_name(std::string_view session) {
+  return "session-" + std::string(session);
 }
 
 }  // namespace whisper

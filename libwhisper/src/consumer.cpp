@@ -10,8 +10,14 @@
 
 namespace whisper {
 
-consumer::consumer(chat& hub, std::shared_ptr<connection> conn, whisper::user who)
-    : hub_(hub), conn_(std::move(conn)), user_(std::move(who)) {
+namespace {
+// How fast RATE_LIMITED strikes are forgiven (limits::rate_limit_strikes).
+constexpr double strikes_forgiven_per_second = 1.0;
+}  // namespace
+
+consumer::consumer(chat& hub, std::shared_ptr<connection> conn, whisper::user who,
+                   std::string session)
+    : hub_(hub), conn_(std::move(conn)), user_(std::move(who)), session_(std::move(session)) {
   // A new connection starts with a full bucket (the burst).
   tokens_ = hub_.options().limits.command_burst;
   refilled_ = hub_.steady_now();
@@ -23,6 +29,13 @@ void consumer::attach() {
   channel_name_ = hub_.layer().add_channel(shared_from_this());
   // Every connection of a user shares a group, so the user can be disconnected anywhere.
   hub_.layer().group_add(user_group_name(user_.id), channel_name_);
+  // ... and every connection of a login session, so a logout closes exactly those.
+  if (!session_.empty()) hub_.layer().group_add(session_group_name(session_), channel_name_);
+}
+
+whisper::user consumer::user() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return user_;
 }
 
 void consumer::on_text(std::string_view frame) {
@@ -38,10 +51,12 @@ void consumer::on_text(std::string_view frame) {
   if (!take_token()) {
     stats.rate_limited.fetch_add(1, std::memory_order_relaxed);
     send_error(error_code::rate_limited);
-    if (++strikes_ >= lim.rate_limit_strikes) close(close_code::policy_violation, "rate limit");
+    strikes_ += 1.0;
+    if (strikes_ >= static_cast<double>(lim.rate_limit_strikes)) {
+      close(close_code::policy_violation, "rate limit");
+    }
     return;  // the refused frame is not processed
   }
-  strikes_ = 0;
   try {
     hub_.commands().dispatch(*this, frame, lim);
   } catch (const std::exception&) {
@@ -56,8 +71,12 @@ bool consumer::take_token() {
   const auto now = hub_.steady_now();
   const double elapsed = std::chrono::duration<double>(now - refilled_).count();
   refilled_ = now;
-  if (elapsed > 0)
+  if (elapsed > 0) {
     tokens_ = std::min(lim.command_burst, tokens_ + elapsed * lim.commands_per_second);
+    // Strikes fade with time, never with one accepted command: a client that sends at
+    // twice the rate gets every other command through and must still be closed.
+    strikes_ = std::max(0.0, strikes_ - elapsed * strikes_forgiven_per_second);
+  }
   if (tokens_ < 1.0) return false;
   tokens_ -= 1.0;
   return true;
@@ -74,9 +93,10 @@ void consumer::on_close() {
     joined_rooms.swap(rooms_);
   }
   const bool notify = hub_.options().enter_leave_notices;
+  const whisper::user me = user();
   for (room_id room : joined_rooms) {
     hub_.layer().group_discard(group_name(room), channel_name_);
-    hub_.presence().left(room, user_);
+    hub_.presence().left(room, me);
     hub_.stats().leaves.fetch_add(1, std::memory_order_relaxed);
     if (notify) hub_.layer().group_send(group_name(room), make_leave_event(room, user_.username));
   }

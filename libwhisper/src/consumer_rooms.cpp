@@ -1,6 +1,8 @@
 // The room commands of a consumer (the original's join_room, leave_room, send_room) and
 // the presence list.
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "whisper/chat.hpp"
 #include "whisper/consumer.hpp"
@@ -8,17 +10,26 @@
 
 namespace whisper {
 
+namespace {
+// The error frame's message when a room is taken from a member whose account changed.
+constexpr std::string_view access_revoked_text = "Your access to this room was revoked.";
+}  // namespace
+
 std::optional<room> consumer::room_for_user(room_id id) {
   std::optional<whisper::room> found = hub_.rooms().find(id);
   if (!found) {
     send_error(error_code::room_invalid, id);
     return std::nullopt;
   }
-  if (auto refused = hub_.policy()(user_, *found)) {
-    send_error(*refused, id);
+  if (auto why = refused(*found)) {
+    send_error(*why, id);
     return std::nullopt;
   }
   return found;
+}
+
+std::optional<error_code> consumer::refused(const room& r) const {
+  return hub_.policy()(user(), r);
 }
 
 void consumer::join(room_id room) {
@@ -50,7 +61,7 @@ void consumer::join(room_id room) {
     std::lock_guard<std::mutex> lock(mutex_);
     rooms_.insert(room);
   }
-  hub_.presence().entered(room, user_);
+  hub_.presence().entered(room, user());
   // A room deleted while we joined: either its room.deleted event reaches us now that we
   // are in the group, or this second look sees it gone and we back out.
   if (!hub_.rooms().find(room)) {
@@ -60,8 +71,15 @@ void consumer::join(room_id room) {
       still_in = rooms_.erase(room) != 0;
     }
     hub_.layer().group_discard(group, channel_name_);
-    if (still_in) hub_.presence().left(room, user_);  // else room.deleted already did
+    if (still_in) hub_.presence().left(room, user());  // else room.deleted already did
     send_error(error_code::room_invalid, room);
+    return;
+  }
+  // The account may have changed while we joined, before apply_user_change() could see
+  // this room in rooms_: ask the policy again now that it is there, so no change is missed.
+  if (auto why = refused(*found)) {
+    forget_room(room, hub_.options().enter_leave_notices);
+    send_error(*why, room, access_revoked_text);
     return;
   }
   hub_.stats().joins.fetch_add(1, std::memory_order_relaxed);
@@ -84,7 +102,7 @@ void consumer::forget_room(room_id room, bool notify) {
   }
   const std::string group = group_name(room);
   hub_.layer().group_discard(group, channel_name_);
-  hub_.presence().left(room, user_);
+  hub_.presence().left(room, user());
   hub_.stats().leaves.fetch_add(1, std::memory_order_relaxed);
   // After leaving the group: the notice reaches only those that remain.
   if (notify) hub_.layer().group_send(group, make_leave_event(room, user_.username));
@@ -117,6 +135,31 @@ void consumer::list_users(room_id room) {
       if (!me->closed_.load(std::memory_order_acquire)) me->send(encode_room_users(room, users));
     }
   });
+}
+
+void consumer::apply_user_change(const whisper::user& now) {
+  if (closed_.load(std::memory_order_acquire)) return;
+  std::vector<room_id> held;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    user_.name = now.name;
+    user_.is_staff = now.is_staff;
+    user_.is_active = now.is_active;
+    held.assign(rooms_.begin(), rooms_.end());
+  }
+  if (!now.is_active) {
+    close(close_code::policy_violation, "account disabled");
+    return;
+  }
+  const bool notify = hub_.options().enter_leave_notices;
+  for (room_id id : held) {
+    const std::optional<whisper::room> found = hub_.rooms().find(id);
+    if (!found) continue;  // deleted: its room.deleted event removes it
+    if (auto why = refused(*found)) {
+      forget_room(id, notify);
+      send_error(*why, id, access_revoked_text);
+    }
+  }
 }
 
 bool consumer::joined(room_id room) const {

@@ -87,6 +87,37 @@ event_ptr make_user_disconnect_event(int code, std::string_view reason) {
   return std::make_shared<const event>(std::move(e));  // no wire frame: it closes instead
 }
 
+event_ptr make_user_changed_event(const user& now) {
+  event e;
+  e.type = std::string(event_type::user_changed);
+  e.username = now.username;
+  json::object data;
+  data["name"] = now.name;
+  data["is_staff"] = now.is_staff;
+  data["is_active"] = now.is_active;
+  e.data = json::serialize(data);
+  return std::make_shared<const event>(std::move(e));  // no wire frame: receivers decide
+}
+
+std::optional<user> user_from_changed_event(const event& e) {
+  json::error_code ec;
+  json::value v = json::parse(e.data, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const json::object& o = v.get_object();
+  const json::value* name = o.if_contains("name");
+  const json::value* staff = o.if_contains("is_staff");
+  const json::value* active = o.if_contains("is_active");
+  if (!name || !name->is_string() || !staff || !staff->is_bool() || !active || !active->is_bool()) {
+    return std::nullopt;
+  }
+  user u;
+  u.username = e.username;
+  u.name = std::string(name->get_string());
+  u.is_staff = staff->get_bool();
+  u.is_active = active->get_bool();
+  return u;
+}
+
 event_ptr make_custom_event(std::string type, room_id room, std::string data, frame_ptr wire) {
   event e;
   e.type = std::move(type);

@@ -2,6 +2,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -36,6 +37,23 @@ std::string random_token(std::size_t bytes) {
   for (unsigned char b : buf) {
     out.push_back(digits[b >> 4]);
     out.push_back(digits[b & 0x0f]);
+  }
+  return out;
+}
+
+std::string session_tag(std::string_view session_id) {
+  // FNV-1a: a fixed, portable function (std::hash may differ between builds, and the
+  // processes sharing a channel layer must agree on the tag).
+  std::uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : session_id) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = digits[h & 0x0f];
+    h >>= 4;
   }
   return out;
 }

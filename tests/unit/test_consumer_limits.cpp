@@ -95,7 +95,7 @@ TEST_CASE("the bucket refills at the configured rate, up to the burst") {
   CHECK(frames[3].at("error") == "RATE_LIMITED");
 }
 
-TEST_CASE("consecutive rate-limit strikes close the connection with 1008") {
+TEST_CASE("rate-limit strikes close the connection with 1008") {
   chat_options options;
   options.limits.commands_per_second = 1;
   options.limits.command_burst = 1;
@@ -106,13 +106,38 @@ TEST_CASE("consecutive rate-limit strikes close the connection with 1008") {
   alice.text(chat_fixture::join_frame(f.lobby.id));  // strike 1
   alice.text(chat_fixture::join_frame(f.lobby.id));  // strike 2
   CHECK(alice.conn->closes().empty());
-  f.steady += 1s;
-  alice.text(chat_fixture::join_frame(f.lobby.id));  // accepted: strikes reset
-  alice.text(chat_fixture::join_frame(f.lobby.id));  // strike 1
-  alice.text(chat_fixture::join_frame(f.lobby.id));  // strike 2
-  CHECK(alice.conn->closes().empty());
   alice.text(chat_fixture::join_frame(f.lobby.id));  // strike 3
   CHECK(alice.conn->close_code() == close_code::policy_violation);
+}
+
+TEST_CASE("strikes are not reset by an accepted command: a client mostly refused is closed") {
+  chat_options options;
+  options.limits.commands_per_second = 1;
+  options.limits.command_burst = 1;
+  options.limits.rate_limit_strikes = 5;
+  chat_fixture f(options);
+  client alice = f.connect("alice");
+  // Three commands a second against a rate of one: one accepted, two refused each second.
+  for (int second = 0; second < 10 && alice.conn->closes().empty(); ++second) {
+    for (int i = 0; i < 3; ++i) alice.text(chat_fixture::join_frame(f.lobby.id));
+    f.steady += 1s;
+  }
+  CHECK(alice.conn->close_code() == close_code::policy_violation);
+}
+
+TEST_CASE("strikes are forgiven with time: an occasional burst is not closed") {
+  chat_options options;
+  options.limits.commands_per_second = 1;
+  options.limits.command_burst = 1;
+  options.limits.rate_limit_strikes = 3;
+  chat_fixture f(options);
+  client alice = f.connect("alice");
+  for (int round = 0; round < 10; ++round) {
+    alice.text(chat_fixture::join_frame(f.lobby.id));
+    alice.text(chat_fixture::join_frame(f.lobby.id));  // one strike a round ...
+    f.steady += 2s;                                    // ... forgiven before the next
+  }
+  CHECK(alice.conn->closes().empty());
 }
 
 TEST_CASE("a non-positive rate switches rate limiting off") {

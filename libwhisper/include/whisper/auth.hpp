@@ -43,7 +43,13 @@ struct auth_result {
   int status = 403;         ///< refusal status sent to the client
   std::string reason;       ///< for the server log; never contains a secret
 
-  static auth_result accept(user u);
+  /// Names the login session the connection rides on, when there is one, so that ending
+  /// that session (chat::end_session) closes exactly its connections. An opaque tag,
+  /// never the secret itself: it becomes a group name, which a channel layer may show
+  /// (see session_tag()).
+  std::string session;
+
+  static auth_result accept(user u, std::string session = {});
   static auth_result refuse(std::string reason, int status = 403);
   explicit operator bool() const { return who.has_value(); }
 };

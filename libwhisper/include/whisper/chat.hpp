@@ -65,20 +65,33 @@ class chat {
   /// The command table; add your own commands here.
   dispatcher& commands() { return dispatcher_; }
   /// Registers a handler for an event type. The core's types (chat.*) default to sending
-  /// the event's pre-encoded frame; room.deleted and user.disconnect are built in.
+  /// the event's pre-encoded frame; room.deleted, user.disconnect and user.changed are built in.
   void on_event(std::string type, event_handler handler);
 
-  /// Makes the consumer of a new, authenticated connection.
-  std::shared_ptr<consumer> connect(std::shared_ptr<connection> conn, user who);
+  /// Makes the consumer of a new, authenticated connection. `session` is the tag of the
+  /// login session it rides on (auth_result::session), or empty.
+  std::shared_ptr<consumer> connect(std::shared_ptr<connection> conn, user who,
+                                    std::string session = {});
 
   /// Server-side publish: a message or notice (msg_type 0..3) from `username` to every
   /// member of a room, in every process. Returns false if the room does not exist.
   bool publish(room_id room, msg_type kind, std::string username, std::string message);
   /// Tells the members of a (just deleted) room and removes them from it, in every process.
   void delete_room(room_id room);
-  /// Closes every connection of a user, in every process (account disabled or deleted).
+  /// Closes every connection of a user, in every process (account disabled or deleted,
+  /// password changed: every session of the user ended).
   void disconnect_user(user_id id, int code = close_code::policy_violation,
                        std::string_view reason = "account disabled");
+  /// Closes the connections that ride on one login session (a logout), in every process.
+  /// `session` is the tag the authenticator gave (session_tag()).
+  void end_session(std::string_view session, int code = close_code::policy_violation,
+                   std::string_view reason = "logged out");
+  /// Tells every live connection of a user, in every process, that the account changed:
+  /// an inactive account is disconnected (1008); otherwise each connection takes the new
+  /// name and flags and leaves every room the room policy no longer admits (the others
+  /// get the usual LEAVE notice, the client an error frame for that room). Call it after
+  /// any change of is_staff, is_active or name; the core never reads the user store.
+  void update_user(const user& now);
 
   channel_layer& layer() const { return layer_; }
   room_directory& rooms() const { return rooms_; }
@@ -114,5 +127,8 @@ class chat {
 /// The group every connection of a user is in: "user-<id>" (used to disconnect a user
 /// in every process).
 std::string user_group_name(user_id id);
+
+/// The group of every connection that rides on one login session: "session-<tag>".
+std::string session_group_name(std::string_view session);
 
 }  // namespace whisper

@@ -33,7 +33,7 @@ class chat;
 class consumer final : public channel, public std::enable_shared_from_this<consumer> {
  public:
   /// Use chat::connect().
-  consumer(chat& hub, std::shared_ptr<connection> conn, user who);
+  consumer(chat& hub, std::shared_ptr<connection> conn, user who, std::string session = {});
   ~consumer() override;
   consumer(const consumer&) = delete;
   consumer& operator=(const consumer&) = delete;
@@ -47,7 +47,9 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   void on_close();
 
   // --- called by command and event handlers ---
-  const whisper::user& user() const { return user_; }
+  /// The user as it is now: a copy, since update_user() may change the name and flags
+  /// from another thread (the id and the username never change).
+  whisper::user user() const;
   const std::string& channel_name() const { return channel_name_; }
   chat& hub() const { return hub_; }
   /// Sends one frame to this client; a client too slow to take it is disconnected (1013).
@@ -75,6 +77,10 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   void forget_room(room_id room, bool notify);
 
   bool joined(room_id room) const;
+  /// The account changed (the user.changed event): takes the new name and flags, closes
+  /// the connection if the account is inactive, and leaves every joined room the room
+  /// policy no longer admits (LEAVE to the others, the policy's error to the client).
+  void apply_user_change(const whisper::user& now);
   std::vector<room_id> rooms() const;
 
   /// channel: an event for a group this consumer is in, or for its channel.
@@ -87,14 +93,19 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   /// The room, if it exists and this user may enter it; otherwise sends the error
   /// (ROOM_INVALID, or what the room policy refused with) and returns nothing.
   std::optional<room> room_for_user(room_id id);
+  /// The room policy's verdict on a room for the user as it is now.
+  std::optional<error_code> refused(const room& r) const;
   bool take_token();
 
   chat& hub_;
   std::shared_ptr<connection> conn_;
+  // id and username are fixed at connect and read without the lock; name, is_staff and
+  // is_active change under mutex_ (apply_user_change() may run on any thread).
   whisper::user user_;
+  std::string session_;  // the login session's tag, or empty
   std::string channel_name_;
 
-  mutable std::mutex mutex_;  // guards rooms_ (deliver() may run anywhere)
+  mutable std::mutex mutex_;  // guards rooms_ and user_'s mutable fields
   std::set<room_id> rooms_;
   // Set once by on_close(); read without the lock on every delivery (the hot path).
   std::atomic<bool> closed_{false};
@@ -104,7 +115,7 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   // Rate limiting: touched only from on_text(), which the transport serialises.
   double tokens_ = 0;
   std::chrono::steady_clock::time_point refilled_{};
-  std::size_t strikes_ = 0;
+  double strikes_ = 0;  // RATE_LIMITED answers not yet forgiven (one per second)
 };
 
 }  // namespace whisper

@@ -9,6 +9,7 @@
 
 #include "whisper/connection.hpp"
 #include "whisper/room.hpp"
+#include "whisper/user.hpp"
 
 namespace whisper {
 
@@ -33,6 +34,10 @@ inline constexpr std::string_view room_deleted = "room.deleted";
 /// Close every connection of a user (sent to the group user-<id>); `data` holds the
 /// close code and reason as {"code": N, "reason": "..."}.
 inline constexpr std::string_view user_disconnect = "user.disconnect";
+/// A user's account changed (sent to the group user-<id>): every live connection of the
+/// user takes the new flags and leaves the rooms the room policy no longer admits.
+/// `username` names the user; `data` holds {"name": "...", "is_staff": b, "is_active": b}.
+inline constexpr std::string_view user_changed = "user.changed";
 }  // namespace event_type
 
 /// One event. Immutable once made; shared by pointer between every receiver.
@@ -61,6 +66,11 @@ event_ptr make_leave_event(room_id room, std::string username);
 event_ptr make_room_deleted_event(room_id room);
 /// Closes every connection of a user that receives it (see chat::disconnect_user).
 event_ptr make_user_disconnect_event(int code, std::string_view reason);
+/// A user's account changed (see chat::update_user).
+event_ptr make_user_changed_event(const user& now);
+/// The account in a user.changed event (id 0: the receiver knows its own), or nullopt
+/// when the event's data is malformed.
+std::optional<user> user_from_changed_event(const event& e);
 /// An embedder's own event: `wire` may be null when receivers encode it themselves.
 event_ptr make_custom_event(std::string type, room_id room, std::string data, frame_ptr wire);
 

@@ -30,7 +30,10 @@ struct limits {
   /// Token bucket for commands: steady rate and burst. RATE_LIMITED when empty.
   double commands_per_second = 20.0;
   double command_burst = 40.0;
-  /// RATE_LIMITED replies in a row after which the connection is closed with 1008.
+  /// RATE_LIMITED replies after which the connection is closed with 1008. Strikes are
+  /// forgiven at one per second, not by the next accepted command: a client that keeps
+  /// sending faster than the rate (so that most of its commands are refused) is closed,
+  /// while one that bursts now and then is not.
   std::size_t rate_limit_strikes = 50;
   /// Bound of each connection's outbound queue in bytes: a reader that falls this far
   /// behind is disconnected (1013) rather than growing server memory without limit.

@@ -27,6 +27,12 @@ class session_store {
   virtual void remove_user(user_id user) = 0;
 };
 
+/// The tag of a session for auth_result::session and chat::end_session: 16 hex digits
+/// derived from the session id (FNV-1a, 64 bits). Deterministic across processes, so
+/// every process sharing a channel layer names a session alike; 64 bits of a 256-bit
+/// random id tell nothing usable about the id.
+std::string session_tag(std::string_view session_id);
+
 /// 32 bytes from the operating system's CSPRNG, as 64 lowercase hex digits.
 std::string random_token(std::size_t bytes = 32);
 

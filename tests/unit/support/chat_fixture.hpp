@@ -57,15 +57,17 @@ struct chat_fixture {
     other = rooms.create("Other", false);
   }
 
-  client connect(const std::string& username, bool staff = false, user_id id = 0) {
+  /// `session`: the login session's tag the connection rides on (empty: none).
+  client connect(const std::string& username, bool staff = false, user_id id = 0,
+                 const std::string& session = {}) {
     user u;
     u.id = id != 0 ? id : next_id_++;
     u.username = username;
     u.name = username + " N.";
     u.is_staff = staff;
     auto conn = std::make_shared<fake_connection>();
-    auto session = hub->connect(conn, u);
-    return client{conn, session};
+    auto consumer = hub->connect(conn, u, session);
+    return client{conn, consumer};
   }
 
   /// Connects and joins a room, discarding the join reply and notices.
