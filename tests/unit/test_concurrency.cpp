@@ -200,3 +200,43 @@ TEST_CASE("rooms deleted while users join and talk in them leave no member behin
   }
   CHECK(f.hub->open_connections() == 0);
 }
+
+TEST_CASE("a demotion racing with joins never leaves a staff-only room held") {
+  // Joiners keep (re-)joining the staff room on their own threads while the main thread
+  // demotes their user; once they stop, none may still be in it: either
+  // apply_user_change() saw the room, or the join's second look saw the new flags.
+  chat_options options;
+  options.limits.commands_per_second = 0;  // the test races joins, not the limiter
+  chat_fixture f(options);
+  constexpr user_id boss_id = 900;
+  constexpr int joiner_count = 3;
+  std::vector<client> clients;
+  for (int i = 0; i < joiner_count; ++i) clients.push_back(f.connect("boss", true, boss_id));
+  user boss{boss_id, "boss", "", true, true};
+  std::size_t held = 0;
+  for (int round = 0; round < 40; ++round) {
+    boss.is_staff = true;
+    f.hub->update_user(boss);
+    std::atomic<bool> done{false};
+    std::vector<std::thread> joiners;
+    for (const client& c : clients) {
+      joiners.emplace_back([&f, &done, c] {
+        for (int step = 0; !done.load(); ++step) {
+          c.text(step % 2 == 1 ? chat_fixture::leave_frame(f.staff_room.id)
+                               : chat_fixture::join_frame(f.staff_room.id));
+          if (step % 64 == 0) c.conn->take_texts();  // keep memory flat
+        }
+      });
+    }
+    for (int spin = 0; spin < 100; ++spin) std::this_thread::yield();
+    boss.is_staff = false;
+    f.hub->update_user(boss);
+    for (int spin = 0; spin < 20; ++spin) std::this_thread::yield();
+    done = true;
+    for (auto& t : joiners) t.join();
+    for (const client& c : clients) held += c.session->joined(f.staff_room.id) ? 1 : 0;
+    held += f.layer.group_size(group_name(f.staff_room.id));
+  }
+  CHECK(held == 0);
+  for (const client& c : clients) c.session->on_close();
+}
