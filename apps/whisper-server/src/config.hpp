@@ -28,6 +28,9 @@ struct server_config {
   unsigned threads = 0;
   std::string database = "whisper.db";
   std::vector<std::string> allowed_hosts;
+  /// Reverse proxies (addresses, CIDR networks) whose X-Forwarded-For / Forwarded names
+  /// the client; empty: every client is its TCP peer.
+  std::vector<std::string> trusted_proxies;
   std::string cookie_name = "sessionid";
   std::optional<bool> cookie_secure;  ///< unset: Secure only on requests that came over TLS
   std::chrono::seconds session_lifetime{14 * 24 * 3600};

@@ -1,6 +1,10 @@
 // Cross-key checks of a resolved configuration: values each key's parser accepts on its
 // own but that make no sense (or no server) together. Kept apart from the parsing.
+#include <stdexcept>
+#include <string>
+
 #include "config.hpp"
+#include "net/trusted_proxies.hpp"
 
 namespace whisper_server {
 
@@ -21,6 +25,11 @@ void validate_config(const server_config& config) {
                        config.channel_layer + "\"");
   }
   if (config.cookie_name.empty()) throw config_error("cookie_name must not be empty");
+  try {
+    const net::trusted_proxy_list proxies(config.trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw config_error("trusted_proxies: " + std::string(e.what()));
+  }
   if (config.database.empty()) throw config_error("database must not be empty");
   if (config.metrics != "off" && config.metrics != "local" && config.metrics != "public" &&
       config.metrics != "token") {

@@ -128,6 +128,7 @@ int run_server(const server_config& requested) {
   options.port = port;
   options.threads = config.threads;
   options.allowed_hosts = config.allowed_hosts;
+  options.trusted_proxies = net::trusted_proxy_list(config.trusted_proxies);
   options.limits = config.limits;
   options.max_connections = effective_max_connections(config.max_connections);
   options.tls_cert_file = config.tls_cert_file;

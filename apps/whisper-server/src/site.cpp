@@ -148,6 +148,8 @@ void site::handle(net::http_request&& request, net::http_responder first_respond
     }
     if (api) {
       handle_api(context_, request, who, respond);
+    } else if (request.path == "/chat/origin/") {
+      handle_origin_check(context_, request, respond);
     } else if (request.path == "/metrics") {
       handle_metrics(context_, request, who, respond);
     } else if (starts_with(request.path, "/accounts/")) {

@@ -72,6 +72,11 @@ void handle_api(const site_context& site, net::http_request& request, const visi
 bool handle_plain_pages(const site_context& site, const net::http_request& request,
                         const visitor& who, const net::http_responder& respond);
 
+/// GET /chat/origin/?origin=...: whether the chat WebSocket accepts a page of that
+/// origin, and which origin would be accepted instead (origin_check_page.cpp).
+void handle_origin_check(const site_context& site, const net::http_request& request,
+                         const net::http_responder& respond);
+
 /// GET /metrics (Prometheus), access per config.metrics.
 void handle_metrics(const site_context& site, const net::http_request& request, const visitor& who,
                     const net::http_responder& respond);

@@ -4,6 +4,7 @@
 
 import {api} from './api.js';
 import {clear, el, pageIdentity} from './dom.js';
+import {originRefusal} from './origin-check.js';
 import {chatStreamUrl, ReconnectingSocket} from './reconnecting-socket.js';
 import {RoomPane} from './room-pane.js';
 
@@ -213,6 +214,8 @@ function onStatus(state, delayMs) {
   else
     status.textContent = `Reconnecting… (next try in ${Math.max(1, Math.round(delayMs / 1000))} s)`;
   if (state === 'reconnecting') {
+    // Never connected: perhaps this address is one the server refuses (allowed_hosts).
+    if (socket.failures === 1 && !socket.everOpened) checkOrigin();
     if (socket.failures === 3) checkSession();
     for (const pane of panes.values()) {
       if (pane.state === 'joined')
@@ -220,6 +223,17 @@ function onStatus(state, delayMs) {
       if (pane.state !== 'refused') pane.setState('offline');
     }
   }
+}
+
+// Retrying cannot help a page whose address the server refuses: say so and stop.
+async function checkOrigin() {
+  const why = await originRefusal();
+  if (!why) return;
+  socket.stop();
+  const status = $('connection-status');
+  status.dataset.state = 'refused';
+  status.textContent = 'Not connected';
+  showPageNotice(why);
 }
 
 // A refused upgrade looks like any failed connection; after a few, ask the API whether

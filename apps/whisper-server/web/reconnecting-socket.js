@@ -24,6 +24,7 @@ export class ReconnectingSocket {
     this.failures = 0;
     this.everOpened = false;
     this.retryTimer = null;
+    this.stopped = false;
     // A laptop waking up or a network coming back should not wait for the backoff.
     window.addEventListener('online', () => this.reconnectNow());
   }
@@ -42,8 +43,16 @@ export class ReconnectingSocket {
 
   isOpen() { return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN); }
 
+  /** Gives up: no further connection attempts (the reason is the owner's to show). */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.ws) this.ws.close();
+  }
+
   reconnectNow() {
-    if (this.isOpen() || this.retryTimer === null) return;
+    if (this.stopped || this.isOpen() || this.retryTimer === null) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.connect();
@@ -70,7 +79,7 @@ export class ReconnectingSocket {
     });
     // 'close' follows 'error' too, so scheduling the retry here covers both.
     ws.addEventListener('close', () => {
-      if (this.ws !== ws) return;
+      if (this.ws !== ws || this.stopped) return;
       this.scheduleRetry();
     });
   }

@@ -33,8 +33,9 @@ class WhisperServer {
   /**
    * Makes a fresh database with a superuser `admin` / `adminPassword`; call start().
    * The binary comes from WHISPER_SERVER_BIN (ctest passes the built target).
+   * `extraConfig(port)` returns more TOML lines (keys before the [argon2] table).
    */
-  static async create({adminPassword}) {
+  static async create({adminPassword, extraConfig = () => []}) {
     const binary = process.env.WHISPER_SERVER_BIN;
     if (!binary || !fs.existsSync(binary)) {
       throw new Error(
@@ -45,6 +46,7 @@ class WhisperServer {
     fs.writeFileSync(server.configPath, [
       `database = "${path.join(dir, 'whisper.db')}"`,
       'log_level = "info"',
+      ...extraConfig(server.port),
       // Cheap hashing keeps logins fast in tests; production keeps the defaults.
       '[argon2]',
       'time_cost = 1',

@@ -47,6 +47,7 @@ http_session::http_session(worker& owner, connection_socket socket, std::string 
     : owner_(owner),
       socket_(std::move(socket)),
       remote_(std::move(remote_address)),
+      client_(remote_),
       address_slot_(std::move(address_slot)) {}
 
 http_session::~http_session() = default;
@@ -192,7 +193,8 @@ void http_session::dispatch() {
     request.headers.emplace_back(key, key == "cookie" ? unmerge_cookie_header(value) : value);
   }
   request.body = parser_->get_body();
-  request.remote_address = remote_;
+  client_ = ctx.options.trusted_proxies.client_address(remote_, request.headers);
+  request.remote_address = client_;
   request.secure = socket_.secure();
   const bool http11 = parser_->get_version() == "HTTP/1.1";
   parser_.reset();  // the parsed request is all we keep
@@ -221,7 +223,7 @@ void http_session::call_handler(http_request&& request) {
   try {
     handler(std::move(request), respond);
   } catch (const std::exception& e) {
-    spdlog::error("http handler failed for remote={}: {}", remote_, e.what());
+    spdlog::error("http handler failed for remote={}: {}", client_, e.what());
     respond(plain_response(500, "internal server error"));  // no-op if it had answered
   }
 }
@@ -231,7 +233,7 @@ void http_session::refuse(int status, std::string_view text, std::string_view lo
 }
 
 void http_session::refuse_with(http_response response, std::string_view log_reason) {
-  spdlog::info("http refused remote={} status={}: {}", remote_, response.status, log_reason);
+  spdlog::info("http refused remote={} status={}: {}", client_, response.status, log_reason);
   parser_.reset();
   serving_ = true;
   keep_alive_ = false;  // the rest of the stream cannot be trusted to be framed right

@@ -5,6 +5,7 @@
 
 #include "http_session.hpp"
 #include "http_wire.hpp"
+#include "origin_hint.hpp"
 #include "whisper/auth.hpp"
 #include "ws_connection.hpp"
 
@@ -31,7 +32,20 @@ void http_session::upgrade(http_request&& request) {
   if (!whisper::origin_allowed(origin, request.header("host").value_or(""),
                                ctx.options.allowed_hosts)) {
     ctx.stats.refused_origin.fetch_add(1, std::memory_order_relaxed);
+    explain_refused_origin(ctx.refused_origins, *origin, request.header("host").value_or(""),
+                           ctx.options.allowed_hosts);
     return refuse(403, "origin not allowed", "origin " + std::string(*origin) + " not allowed");
+  }
+
+  if (client_ != remote_) {
+    // Behind a trusted proxy the count taken at accept is the proxy's: the WebSocket
+    // counts against the client it speaks for instead (the move gives the proxy's back).
+    auto slot = ctx.per_ip->try_acquire(client_, ctx.options.limits.max_connections_per_ip);
+    if (!slot) {
+      ctx.stats.refused_ip_limit.fetch_add(1, std::memory_order_relaxed);
+      return refuse(429, "too many connections from this address", "address connection limit");
+    }
+    address_slot_ = std::move(*slot);
   }
 
   whisper::handshake hs;
@@ -41,7 +55,7 @@ void http_session::upgrade(http_request&& request) {
     if (name != "cookie") continue;
     for (auto& cookie : whisper::parse_cookies(value)) hs.cookies.insert(std::move(cookie));
   }
-  hs.remote_address = remote_;
+  hs.remote_address = client_;
   const std::string response_101 = switching_protocols_response(*key);
   hs.headers = std::move(request.headers);
 
@@ -50,7 +64,7 @@ void http_session::upgrade(http_request&& request) {
     result = ctx.authenticate ? ctx.authenticate(hs)
                               : whisper::auth_result::refuse("no authenticator configured");
   } catch (const std::exception& e) {
-    spdlog::error("authenticator failed for remote={}: {}", remote_, e.what());
+    spdlog::error("authenticator failed for remote={}: {}", client_, e.what());
     ctx.stats.refused_other.fetch_add(1, std::memory_order_relaxed);
     return refuse(500, "internal server error", "authenticator failed");
   }
@@ -89,7 +103,7 @@ void http_session::upgrade(http_request&& request) {
   finished_ = true;
   owner_.remove(this);
   auto conn =
-      std::make_shared<ws_connection>(owner_, std::move(socket_), std::move(*result.who), remote_,
+      std::make_shared<ws_connection>(owner_, std::move(socket_), std::move(*result.who), client_,
                                       std::move(address_slot_), std::move(*user_count));
   const std::string early = std::move(leftover_);
   conn->start(response_101, early);

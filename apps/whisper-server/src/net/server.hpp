@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "http.hpp"
+#include "trusted_proxies.hpp"
 #include "whisper/auth.hpp"
 #include "whisper/chat.hpp"
 #include "whisper/limits.hpp"
@@ -37,6 +38,9 @@ struct server_options {
   unsigned threads = 0;       // 0: std::thread::hardware_concurrency()
   std::string websocket_path = "/chat/stream/";
   std::vector<std::string> allowed_hosts;  // Origin check; empty: the request's Host
+  /// Peers whose X-Forwarded-For / Forwarded is believed (limits and logs then use the
+  /// client they name); empty: nobody's.
+  trusted_proxy_list trusted_proxies;
   whisper::limits limits;  // max_frame_bytes, outbound_queue_*, handshake_timeout, idle_timeout
   std::size_t max_request_bytes = std::size_t{64} * 1024;  // HTTP head + body
   // limits.max_connections_per_ip / max_connections_per_user bound open connections.

@@ -17,6 +17,7 @@
 
 #include "connection_counter.hpp"
 #include "http.hpp"
+#include "origin_hint.hpp"
 #include "server.hpp"
 #include "whisper/user.hpp"
 
@@ -54,6 +55,7 @@ struct server_context {
       std::make_shared<connection_counter<std::string>>();
   std::shared_ptr<connection_counter<whisper::user_id>> per_user =
       std::make_shared<connection_counter<whisper::user_id>>();
+  refused_origin_log refused_origins;  // which refused Origins the log explained already
 #ifdef WHISPER_HAVE_TLS
   std::unique_ptr<asio::ssl::context> tls;  // set by listen() when a certificate is configured
 #endif
