@@ -9,6 +9,8 @@ cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 test -x "$tmp/prefix/bin/whisper-server" || { echo "whisper-server was not installed"; exit 1; }
 test -f "$tmp/prefix/include/whisper/whisper.hpp"
 test -f "$tmp/prefix/include/whisper/version.hpp"
+# The sample settings the systemd unit copies to /etc/whisper/whisper.toml.
+test -f "$tmp/prefix/share/whisper/whisper.toml" || { echo "the sample whisper.toml was not installed"; exit 1; }
 
 cmake -S "$src/tests/install/consumer" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/consumer" -j 2 >/dev/null

@@ -20,6 +20,7 @@
 #include "sqlite_room_directory.hpp"
 #include "sqlite_session_store.hpp"
 #include "sqlite_user_store.hpp"
+#include "systemd_notify.hpp"
 #include "timed_channel_layer.hpp"
 #include "whisper/auth.hpp"
 #include "whisper/chat.hpp"
@@ -150,6 +151,7 @@ int run_server(const server_config& requested) {
   log->flush();
   {
     signal_watcher watcher(server, *log);
+    systemd_readiness readiness;  // READY=1 now that it listens, STOPPING=1 when run() ends
     server.run();
   }
   // Logins still hashing answer through the server's connections: let them finish

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The image's HEALTHCHECK: GET /healthz on the port container-start.sh listens on, with
+# bash alone (the runtime image has no curl). Exit 0 when the server answers 200
+# (database and channel layer reachable), 1 otherwise.
+set -uo pipefail
+listen=${WHISPER_LISTEN:-0.0.0.0:8000}
+port=${listen##*:}
+exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$port" >&3
+status=$(timeout 5 head -n 1 <&3)
+[[ $status == "HTTP/1.1 200 "* ]]
