@@ -4,7 +4,7 @@ import re
 import socket
 import subprocess
 
-from whisper_fixture import BIN, PASSWORD, Env, Server, run_tests
+from whisper_fixture import BIN, PASSWORD, Env, Server, listening_socket, run_tests
 
 
 def fresh():
@@ -16,7 +16,8 @@ def test_version_and_help_of_every_subcommand():
     out = env.cli("--version")
     assert out.returncode == 0 and re.search(r"whisper-server \d+\.\d+\.\d+", out.stdout), out
     for sub in ["migrate", "createsuperuser", "createuser", "changepassword", "createroom",
-                "listrooms", "listusers", "runserver", "bench-users", "quickstart"]:
+                "listrooms", "listusers", "runserver", "bench-users", "quickstart",
+                "checkconfig", "genconfig"]:
         result = env.cli(sub, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout, (sub, result.stderr)
 
@@ -162,16 +163,50 @@ def test_redis_layer_that_cannot_work_is_a_clear_error():
 
 def test_port_in_use_gives_a_clear_error():
     env = fresh()
-    blocker = socket.socket()
-    blocker.bind(("127.0.0.1", 0))
-    blocker.listen(1)
-    port = blocker.getsockname()[1]
-    try:
+    with listening_socket() as blocker:
+        port = blocker.getsockname()[1]
         result = env.cli("runserver", f"127.0.0.1:{port}", timeout=20)
-        assert result.returncode != 0, result.stdout
-        assert str(port) in result.stderr and "in use" in result.stderr, result.stderr
-    finally:
-        blocker.close()
+    assert result.returncode != 0, result.stdout
+    assert str(port) in result.stderr and "in use" in result.stderr, result.stderr
+
+
+def test_listen_errors_name_the_options_that_exist():
+    env = fresh()
+    with listening_socket() as blocker:
+        in_use = env.cli("runserver", f"127.0.0.1:{blocker.getsockname()[1]}", timeout=20)
+    # 192.0.2.1 (TEST-NET-1) is never an address of this machine.
+    foreign = env.cli("runserver", "192.0.2.1:8000", timeout=20)
+    for result in (in_use, foreign):
+        assert result.returncode == 1, result
+        assert "--port" not in result.stderr and "--address" not in result.stderr, result.stderr
+        assert "whisper-server runserver HOST:PORT" in result.stderr, result.stderr
+        assert "WHISPER_LISTEN" in result.stderr and "--listen" in result.stderr, result.stderr
+    assert "192.0.2.1 is not an address of this machine" in foreign.stderr, foreign.stderr
+
+
+def test_mistyped_command_or_option_gets_a_suggestion_and_exit_code_2():
+    env = fresh()
+    typo = env.cli("runservr", "127.0.0.1:0")
+    assert typo.returncode == 2, typo
+    assert "unknown command 'runservr' (did you mean 'runserver'?)" in typo.stderr, typo.stderr
+    option = env.cli("--databse", env.db, "listrooms")
+    assert option.returncode == 2, option
+    assert "unknown option --databse (did you mean '--database'?)" in option.stderr, option.stderr
+    # Every other usage error exits 2 too, as docs/configuration.md says.
+    assert env.cli("createroom").returncode == 2
+    assert env.cli().returncode == 2
+    assert env.cli("--help").returncode == 0
+
+
+def test_help_shows_each_flags_meaning_type_and_default():
+    out = Env().cli("--help").stdout
+    for expected in ("--listen HOST:PORT=127.0.0.1:8000", "--threads INT=0",
+                     "--session-lifetime SECONDS=1209600", "--log-format plain|json=plain",
+                     "--signup-enabled BOOL=false", "--max-message-bytes BYTES=4096"):
+        assert expected in out, (expected, out)
+    assert "network threads; 0: one per core" in out, out
+    # No config flag is described by CLI11's placeholder alone any more.
+    assert not re.search(r"--[a-z0-9-]+ TEXT\b", out), out
 
 
 def test_quickstart_creates_admin_once_and_rooms():

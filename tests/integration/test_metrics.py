@@ -2,6 +2,8 @@
 with a login and a chat exchange, and access per `metrics` mode (off/local/public/token)."""
 import asyncio
 import re
+import socket
+import time
 
 from whisper_fixture import (Browser, Env, Server, logged_in, run_tests, ws_connect, ws_recv,
                              ws_recv_until, ws_send)
@@ -43,7 +45,9 @@ def test_metrics_are_prometheus_text_with_help_and_type():
             if line.startswith("# TYPE "):
                 declared.add(line.split()[2])
             elif line and not line.startswith("# HELP "):
-                assert re.fullmatch(r"whisper_[a-z_]+(\{[a-z_]+=\"[^\"]*\"\})? \S+", line), line
+                assert re.fullmatch(
+                    r'(whisper|process)_[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? \S+',
+                    line), line
                 family = re.sub(r"(_bucket|_sum|_count)$", "", line.split("{")[0].split(" ")[0])
                 assert family in declared or line.split("{")[0].split(" ")[0] in declared, line
         samples = values(response.body)
@@ -121,6 +125,53 @@ def test_refused_upgrades_are_counted_by_reason():
             'whisper_upgrades_refused_total{reason="auth"}'] + 1
         assert after['whisper_upgrades_refused_total{reason="origin"}'] == before[
             'whisper_upgrades_refused_total{reason="origin"}'] + 1
+
+
+def test_process_metrics_and_build_info_are_exported():
+    env, server, _ = started()
+    with server:
+        samples = values(scrape(server).body)
+        assert samples["process_resident_memory_bytes"] > 1_000_000, samples
+        assert samples["process_open_fds"] >= 4, samples
+        assert samples["process_cpu_seconds_total"] > 0, samples
+        assert abs(samples["process_start_time_seconds"] - time.time()) < 600, samples
+        version = re.search(r"whisper-server (\S+)", env.cli("--version").stdout).group(1)
+        build = [k for k in samples if k.startswith("whisper_build_info{")]
+        assert len(build) == 1 and f'version="{version}"' in build[0], build
+        assert samples[build[0]] == 1
+
+
+def test_http_responses_are_counted_by_route_class_and_status():
+    env, server, _ = started()
+    with server:
+        browser = Browser(server)
+        assert browser.get("/accounts/login/").status == 200
+        for _ in range(3):
+            assert browser.get("/no/such/page").status == 404
+        samples = values(scrape(server).body)
+        assert samples['whisper_http_responses_total{route="accounts",status="200"}'] == 1, samples
+        assert samples['whisper_http_responses_total{route="other",status="404"}'] == 3, samples
+
+
+def test_healthz_names_the_database_and_a_redis_that_is_down():
+    env, server, _ = started()
+    with server:
+        health = Browser(server).get("/healthz")
+        assert health.status == 200 and health.json() == {"status": "ok", "database": "ok"}, \
+            health.body
+    if "Redis layer: yes" not in env.cli("--version").stdout:
+        return
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: Redis is down from the start
+    with Server(env, "--channel-layer", "redis", "--redis-url", f"redis://127.0.0.1:{port}/0",
+                "--redis-retry-on-start", "true") as degraded:
+        health = Browser(degraded).get("/healthz")
+        # Chat still works within the process: not pulled from service, but visibly degraded.
+        assert health.status == 200, health.body
+        assert health.json() == {"status": "degraded", "database": "ok", "redis": "down"}, \
+            health.body
 
 
 def test_metrics_off_answers_404():

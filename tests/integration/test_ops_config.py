@@ -1,16 +1,20 @@
 """Operations settings of the real binary: --version names the optional features, help
 points to the docs, the connection-limit and TLS keys are read and checked, and a TLS
 configuration serves HTTPS, says so in the startup line, and sends HSTS (over TLS only)."""
+import asyncio
+import json
 import os
 import re
 import signal
+import socket
 import ssl
 import subprocess
 import http.client
 import threading
 import time
 
-from whisper_fixture import BIN, Env, Server, run_tests
+from whisper_fixture import (BIN, Browser, Env, Server, listening_socket, logged_in, run_tests,
+                             ws_connect, ws_recv, ws_send)
 
 
 def test_version_names_the_optional_features():
@@ -50,6 +54,192 @@ def test_tls_certificate_without_key_is_a_configuration_error():
     env = Env().migrated()
     bad = env.cli("--tls-cert-file", "/nonexistent.pem", "listrooms")
     assert bad.returncode == 2 and "tls_cert_file and tls_key_file" in bad.stderr, bad.stderr
+
+
+def test_message_limit_larger_than_frame_limit_is_a_configuration_error():
+    env = Env().migrated()
+    bad = env.cli("--max-message-bytes", "70000", "listrooms")
+    assert bad.returncode == 2, bad
+    assert "max_message_bytes (70000) is larger than max_frame_bytes (65536)" in bad.stderr, \
+        bad.stderr
+    assert env.cli("--max-message-bytes", "70000", "--max-frame-bytes", "70000",
+                   "listrooms").returncode == 0
+
+
+def test_unknown_whisper_environment_variable_is_warned_about():
+    env = Env().migrated()
+    result = env.cli("listrooms", env={"WHISPER_DATABSE": "/tmp/other.db"})
+    assert result.returncode == 0, result
+    assert ("environment variable WHISPER_DATABSE is not a setting and is ignored "
+            "(did you mean 'WHISPER_DATABASE'?)") in result.stderr, result.stderr
+    clean = env.cli("listrooms", env={"WHISPER_DATABASE": env.db})
+    assert "warning" not in clean.stderr, clean.stderr
+
+
+def test_checkconfig_validates_without_starting():
+    env = Env()
+    ok = env.cli("checkconfig")
+    assert ok.returncode == 0 and "Configuration OK" in ok.stdout, ok
+    assert f"config file {env.config}" in ok.stdout and env.db in ok.stdout, ok.stdout
+    assert "migrate" in ok.stdout  # the database does not exist yet
+    bad = env.cli("checkconfig", env={"WHISPER_THREADS": "many"})
+    assert bad.returncode == 2 and "WHISPER_THREADS" in bad.stderr, bad
+    with open(env.config, "a") as f:
+        f.write('tls_cert_file = "/nonexistent/cert.pem"\ntls_key_file = "/nonexistent/key.pem"\n')
+    tls = env.cli("checkconfig")
+    assert tls.returncode == 2, tls
+    assert "tls_cert_file /nonexistent/cert.pem cannot be read" in tls.stderr, tls.stderr
+
+
+def test_genconfig_prints_every_key_and_a_fresh_token_and_checks_clean():
+    env = Env()
+    first = env.cli("genconfig")
+    assert first.returncode == 0, first
+    keys = re.findall(r"^\s+--([a-z0-9-]+) ", env.cli("--help").stdout, re.M)
+    config_keys = [k.replace("-", "_") for k in keys if k not in ("help", "version", "config")]
+    assert len(config_keys) > 30, keys
+    for key in config_keys:
+        assert re.search(rf"^(# )?{key} = ", first.stdout, re.M), (key, first.stdout)
+    assert "# network threads; 0: one per core (INT, default 0)" in first.stdout, first.stdout
+    token = re.search(r'^# api_token = "([0-9a-f]{64})"$', first.stdout, re.M)
+    assert token, first.stdout
+    second = env.cli("genconfig").stdout
+    assert token.group(1) not in second  # generated afresh each time
+    # The sample is itself a valid configuration; values set on the way in are kept.
+    sample = os.path.join(env.dir, "sample.toml")
+    with open(sample, "w") as f:
+        f.write(env.cli("--threads", "3", "genconfig").stdout)
+    assert re.search(r"^threads = 3$", open(sample).read(), re.M)
+    check = subprocess.run([BIN, "--config", sample, "checkconfig"], capture_output=True,
+                           text=True, timeout=30)
+    assert check.returncode == 0, check
+
+
+def wait_for_line(server, pattern, timeout=10):
+    """The first output line matching `pattern` (bounded wait)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in list(server.lines):
+            if re.search(pattern, line):
+                return line
+        time.sleep(0.05)
+    raise AssertionError(f"no line matching {pattern!r}:\n" + "".join(server.lines))
+
+
+def test_sighup_keeps_websockets_open_and_reloads_the_log_level():
+    env = Env().migrated()
+    env.add_user("alice")
+    lobby = env.add_room("Lobby")
+    with Server(env) as server:
+        cookie = f"sessionid={logged_in(server, 'alice').session()}"
+
+        async def scenario():
+            ws = await ws_connect(server, cookie)
+            os.kill(server.proc.pid, signal.SIGHUP)
+            wait_for_line(server, r"SIGHUP received: configuration re-read, log_level is now info")
+            with open(env.config, "a") as f:
+                f.write('log_level = "debug"\n')
+            os.kill(server.proc.pid, signal.SIGHUP)
+            wait_for_line(server, r"log_level is now debug")
+            # The socket opened before both signals still works, and so does HTTP.
+            await ws_send(ws, command="join", room=lobby)
+            assert await ws_recv(ws) == {"join": str(lobby), "title": "Lobby"}
+            assert Browser(server).get("/healthz").status == 200
+            await ws.close()
+        asyncio.run(scenario())
+        assert server.proc.poll() is None, "".join(server.lines)
+        # A broken file on reload is reported and changes nothing.
+        with open(env.config, "a") as f:
+            f.write("threads = \n")
+        os.kill(server.proc.pid, signal.SIGHUP)
+        wait_for_line(server, r"the configuration was not reloaded .*whisper\.toml:\d+")
+        assert Browser(server).get("/healthz").status == 200
+        assert server.terminate() == 0
+
+
+def test_startup_line_names_version_config_database_and_channel_layer():
+    env = Env().migrated()
+    with Server(env) as server:
+        line = wait_for_line(server, r"whisper-server \S+ listening on http://")
+        version = re.search(r"whisper-server (\S+)", env.cli("--version").stdout).group(1)
+        assert f"whisper-server {version} listening on" in line, line
+        assert f"config file {env.config}" in line and f"database {env.db}" in line, line
+        assert "channel layer in-process" in line, line
+
+
+def test_json_log_has_structured_fields_and_fatal_errors_are_json():
+    env = Env().migrated()
+    env.add_user("alice")
+    with Server(env, "--log-format", "json") as server:
+        cookie = f"sessionid={logged_in(server, 'alice').session()}"
+
+        async def scenario():
+            ws = await ws_connect(server, cookie)
+            await ws.close()
+        asyncio.run(scenario())
+        wait_for_line(server, r'"message":"websocket closed')
+        records = [json.loads(line) for line in server.lines if line.startswith("{")]
+        access = [r for r in records if r["message"].startswith("http method=POST")]
+        assert access, records
+        assert access[0]["method"] == "POST" and access[0]["route"] == "accounts", access[0]
+        assert access[0]["status"] == 302 and isinstance(access[0]["latency_ms"], float), access[0]
+        assert access[0]["remote"] == "127.0.0.1", access[0]
+        closed = [r for r in records if r["message"].startswith("websocket closed")]
+        assert closed[0]["user"] == "alice" and closed[0]["code"] == 1000, closed
+    with listening_socket() as blocker:
+        fatal = env.cli("--log-format", "json", "runserver",
+                        f"127.0.0.1:{blocker.getsockname()[1]}", timeout=20)
+    assert fatal.returncode == 1, fatal
+    record = json.loads(fatal.stderr.strip().splitlines()[-1])
+    assert record["level"] == "critical" and "already in use" in record["message"], record
+
+
+def test_access_log_level_is_configurable():
+    env = Env('access_log_level = "debug"').migrated()
+    with Server(env) as server:
+        assert Browser(server).get("/accounts/login/").status == 200
+        assert Browser(server).get("/healthz").status == 200
+        time.sleep(0.5)
+        assert not any("http method=" in line for line in server.lines), server.lines
+    with Server(env, "--access-log-level", "info") as server:
+        assert Browser(server).get("/accounts/login/?next=/secret").status == 200
+        line = wait_for_line(server, r"http method=GET route=accounts")
+        assert re.search(r"path=/accounts/login/ status=200 latency_ms=[0-9.]+ remote=127\.0\.0\.1",
+                         line), line
+        assert "secret" not in line  # never the query string
+
+
+def raw_upgrade(port, origin):
+    """A WebSocket upgrade with raw header bytes (clients refuse to send control bytes)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"GET /chat/stream/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                  b"Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                  b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: " + origin +
+                  b"\r\n\r\n")
+        return s.recv(4096).split(b"\r\n")[0]
+
+
+def test_refused_upgrades_log_escaped_short_and_rate_limited():
+    env = Env().migrated()
+    with Server(env) as server:
+        hostile = b"http://evil.example/\x1b[2J\x07" + b"A" * 8000
+        started = time.monotonic()
+        for _ in range(40):
+            # 400 (a control byte in a header) or 403 (a foreign Origin): refused either way.
+            assert raw_upgrade(server.port, hostile).split(b" ")[1] in (b"400", b"403")
+        elapsed = time.monotonic() - started
+        time.sleep(0.5)
+        output = "".join(server.lines)
+        assert "\x1b" not in output and "\x07" not in output, output[-2000:]
+        refused = [line for line in server.lines if "http refused" in line]
+        assert refused, output[-2000:]
+        assert all(len(line) < 1000 for line in refused), max(map(len, refused))
+        # One line a second at most (the first at once), not one per refusal.
+        assert len(refused) <= elapsed + 2, (len(refused), elapsed)
+        time.sleep(1.1)
+        assert raw_upgrade(server.port, b"http://evil.example/" + b"B" * 8000).split(b" ")[1] == b"403"
+        line = wait_for_line(server, r"origin http://evil\.example/B+\.\.\.\(\d+ more bytes\)")
+        assert len(line) < 500, line
 
 
 def make_certificate(directory):

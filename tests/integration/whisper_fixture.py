@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,23 @@ import websockets
 
 BIN = os.environ.get("WHISPER_SERVER_BIN", "")
 PASSWORD = "correct horse battery staple"
+
+
+def child_environment(extra=None):
+    """The environment for the server under test: without the test runner's own
+    WHISPER_*_BIN variables (the server warns about WHISPER_* names it does not know)."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_BIN")}
+    env.pop("WHISPER_PASSWORD", None)
+    env.update(extra or {})
+    return env
+
+
+def listening_socket():
+    """A socket listening on a free loopback port (close it when done): a port in use."""
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen(1)
+    return blocker
 
 
 class Env:
@@ -37,11 +55,9 @@ class Env:
                     f"argon2_time_cost = 1\nargon2_memory_kib = 64\n{extra_config}\n")
 
     def cli(self, *args, stdin="", env=None, timeout=30):
-        full_env = dict(os.environ)
-        full_env.pop("WHISPER_PASSWORD", None)
-        full_env.update(env or {})
         return subprocess.run([BIN, "--config", self.config, *args], input=stdin,
-                              capture_output=True, text=True, timeout=timeout, env=full_env)
+                              capture_output=True, text=True, timeout=timeout,
+                              env=child_environment(env))
 
     def cli_ok(self, *args, **kwargs):
         result = self.cli(*args, **kwargs)
@@ -71,7 +87,8 @@ class Server:
         self.lines = []
         self.proc = subprocess.Popen(
             [BIN, "--config", env.config, *extra_args, command, "127.0.0.1:0"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=child_environment())
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.port = self._wait_for_port()

@@ -63,7 +63,8 @@ chat_backend::chat_backend(const server_config& config,
     redis_->thread.join();
     throw;
   }
-  log->info("channel layer: redis at {}", whisper::parse_redis_url(config.redis_url).to_string());
+  description_ = "redis at " + whisper::parse_redis_url(config.redis_url).to_string();
+  log->info("channel layer: {}", description_);
   layer_ = std::move(layer);
   presence_ = std::move(presence);
 #else

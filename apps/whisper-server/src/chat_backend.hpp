@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "config.hpp"
 #include "whisper/channel_layer.hpp"
@@ -33,6 +34,8 @@ class chat_backend {
 
   whisper::channel_layer& layer() { return *layer_; }
   whisper::presence& presence() { return *presence_; }
+  /// "in-process", or "redis at redis://host:port/db" (no password): for the start-up line.
+  const std::string& description() const { return description_; }
   /// The Redis layer's counters, or null for the in-process layer (for /metrics).
   const whisper::redis_layer_stats* redis_stats() const;
 
@@ -41,6 +44,7 @@ class chat_backend {
   std::unique_ptr<redis_runtime> redis_;
   std::unique_ptr<whisper::channel_layer> layer_;
   std::unique_ptr<whisper::presence> presence_;
+  std::string description_ = "in-process";
 };
 
 }  // namespace whisper_server

@@ -4,13 +4,17 @@
 #include "config.hpp"
 
 #include <toml++/toml.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <functional>
 #include <limits>
 #include <sstream>
+
+#include "did_you_mean.hpp"
 
 namespace whisper_server {
 namespace {
@@ -166,6 +170,7 @@ const std::vector<std::pair<std::string, key_spec>>& key_table() {
         }}},
       {"log_level", text_key(&server_config::log_level)},
       {"log_format", text_key(&server_config::log_format)},
+      {"access_log_level", text_key(&server_config::access_log_level)},
       {"api_token", text_key(&server_config::api_token)},
       {"metrics", text_key(&server_config::metrics)},
       {"login_failures_per_minute",
@@ -248,7 +253,10 @@ void apply_table(server_config& config, const toml::table& table, const std::str
       continue;
     }
     const key_spec* spec = find_key(key);
-    if (spec == nullptr) throw config_error(where(path, node) + ": unknown key '" + key + "'");
+    if (spec == nullptr) {
+      throw config_error(where(path, node) + ": unknown key '" + key + "'" +
+                         did_you_mean(key, config_keys()));
+    }
     try {
       spec->set(config, toml_value_text(node, spec->type));
     } catch (const config_error& e) {
@@ -295,12 +303,31 @@ void apply_config_file(server_config& config, const std::string& path) {
 
 void apply_config_environment(server_config& config) {
   for (const auto& key : config_keys()) {
-    std::string name = "WHISPER_";
-    for (char ch : key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const std::string name = environment_name(key);
     if (const char* value = std::getenv(name.c_str())) {
       apply_config_text(config, key, value, "environment variable " + name);
     }
   }
+}
+
+std::vector<std::string> unknown_environment_variables() {
+  // Variables the program reads that are not config keys.
+  std::vector<std::string> known = {"WHISPER_CONFIG", "WHISPER_PASSWORD"};
+  for (const auto& key : config_keys()) known.push_back(environment_name(key));
+  std::vector<std::string> unknown;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const std::string name(text.substr(0, text.find('=')));
+    if (name.rfind("WHISPER_", 0) != 0) continue;
+    if (std::find(known.begin(), known.end(), name) == known.end()) unknown.push_back(name);
+  }
+  return unknown;
+}
+
+std::string environment_name(const std::string& key) {
+  std::string name = "WHISPER_";
+  for (char ch : key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return name;
 }
 
 std::pair<std::string, unsigned short> split_listen_address(const std::string& listen) {

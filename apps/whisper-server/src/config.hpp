@@ -51,6 +51,8 @@ struct server_config {
   std::chrono::seconds redis_health_check_timeout{5};
   std::string log_level = "info";
   std::string log_format = "plain";
+  /// The level of the access log (one line per HTTP request); "off": none.
+  std::string access_log_level = "info";
   std::string api_token;
   /// Who may GET /metrics: "off" (404), "local" (loopback only), "public", "token"
   /// (Authorization: Bearer <api_token>).
@@ -87,6 +89,13 @@ void apply_config_file(server_config& config, const std::string& path);
 
 /// Applies every WHISPER_<KEY> variable present in the environment.
 void apply_config_environment(server_config& config);
+
+/// "WHISPER_" + the key in upper case.
+std::string environment_name(const std::string& key);
+
+/// WHISPER_* variables in the environment that whisper-server does not read (typos,
+/// usually): the caller warns about them.
+std::vector<std::string> unknown_environment_variables();
 
 /// Checks cross-key rules (log_format, channel_layer, ...). Throws config_error.
 void validate_config(const server_config& config);

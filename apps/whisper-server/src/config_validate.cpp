@@ -16,13 +16,28 @@ void validate_config(const server_config& config) {
   }
   static const char* const levels[] = {"trace", "debug",    "info", "warn",
                                        "error", "critical", "off"};
-  bool level_ok = false;
-  for (const char* level : levels) level_ok = level_ok || config.log_level == level;
-  if (!level_ok)
-    throw config_error("log_level must be one of trace, debug, info, warn, error, critical, off");
+  for (const auto& [key, value] : {std::pair{"log_level", &config.log_level},
+                                   std::pair{"access_log_level", &config.access_log_level}}) {
+    bool level_ok = false;
+    for (const char* level : levels) level_ok = level_ok || *value == level;
+    if (!level_ok) {
+      throw config_error(std::string(key) +
+                         " must be one of trace, debug, info, warn, error, critical, off");
+    }
+  }
   if (config.channel_layer != "memory" && config.channel_layer != "redis") {
     throw config_error("channel_layer must be \"memory\" or \"redis\", not \"" +
                        config.channel_layer + "\"");
+  }
+  // A message travels inside one frame (with its JSON around it): a longer limit than
+  // the frame's could never be reached, and a client would be closed (1009) instead of
+  // getting MESSAGE_TOO_LONG.
+  if (config.limits.max_message_bytes > config.limits.max_frame_bytes) {
+    throw config_error("max_message_bytes (" + std::to_string(config.limits.max_message_bytes) +
+                       ") is larger than max_frame_bytes (" +
+                       std::to_string(config.limits.max_frame_bytes) +
+                       "): a message must fit in one frame; raise max_frame_bytes or lower "
+                       "max_message_bytes");
   }
   if (config.cookie_name.empty()) throw config_error("cookie_name must not be empty");
   try {

@@ -6,7 +6,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace spdlog {
 class logger;
@@ -21,6 +24,15 @@ namespace whisper_server {
 /// a warning, on flush(), and at most `period` after a line was logged when one of
 /// these is alive.
 std::shared_ptr<spdlog::logger> make_logger(const std::string& format, const std::string& level);
+
+/// The structured fields of a log message: `key=value` words whose key is one of user,
+/// remote, room, code, status, latency_ms, method, route, path (the first of each). The
+/// JSON format writes them as fields of the line beside "message".
+std::vector<std::pair<std::string_view, std::string_view>> log_fields(std::string_view message);
+
+/// One JSON log line (with its newline) for errors printed before or after the logger
+/// exists, such as a fatal start-up error: {"time":...,"level":...,"message":...}.
+std::string json_log_line(std::string_view level, std::string_view message);
 
 /// Flushes a logger every `period` on its own thread until destroyed (then once more),
 /// so buffered lines reach operators (and tests tailing the log) promptly.

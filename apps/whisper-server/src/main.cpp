@@ -6,6 +6,9 @@
 #include <map>
 
 #include "config.hpp"
+#include "config_docs.hpp"
+#include "did_you_mean.hpp"
+#include "logging.hpp"
 #include "management_commands.hpp"
 #include "net/server.hpp"
 #include "run_server.hpp"
@@ -46,6 +49,15 @@ std::string flag_name(std::string key) {
   return "--" + key;
 }
 
+// A default as --help shows it: strings without their TOML quotes, unless empty.
+std::string help_default(const std::string& toml_literal) {
+  const char quote = toml_literal.empty() ? '\0' : toml_literal.front();
+  if (toml_literal.size() > 2 && (quote == '"' || quote == '\'')) {
+    return toml_literal.substr(1, toml_literal.size() - 2);
+  }
+  return toml_literal;
+}
+
 std::string env_hint(const std::string& key) {
   std::string name = "(env WHISPER_";
   for (char ch : key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -64,6 +76,57 @@ server_config resolve_config(const cli_state& cli) {
   }
   validate_config(config);
   return config;
+}
+
+// The names an operator could have meant: subcommands, or the long options of the
+// app and of the subcommand given.
+std::vector<std::string> subcommand_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  return names;
+}
+
+std::vector<std::string> option_names(CLI::App& app) {
+  std::vector<std::string> names;
+  std::vector<CLI::App*> apps = {&app};
+  for (auto* sub : app.get_subcommands()) apps.push_back(sub);
+  for (auto* each : apps) {
+    for (const auto* option : each->get_options()) {
+      for (const auto& name : option->get_lnames()) names.push_back("--" + name);
+    }
+  }
+  return names;
+}
+
+// A command line CLI11 refused. Help and --version end with 0; every usage error with 2
+// (docs/configuration.md), and a mistyped command or option is answered with the name
+// that was probably meant.
+int usage_error(CLI::App& app, const CLI::ParseError& e) {
+  if (e.get_exit_code() == 0) return app.exit(e);
+  for (const auto& arg : app.remaining()) {
+    if (arg.rfind("--", 0) == 0) {
+      const std::string name = arg.substr(0, arg.find('='));
+      std::cerr << "whisper-server: unknown option " << name
+                << did_you_mean(name, option_names(app)) << "; see whisper-server --help\n";
+      return 2;
+    }
+    if (arg.front() != '-' && app.get_subcommands().empty()) {
+      std::cerr << "whisper-server: unknown command '" << arg << "'"
+                << did_you_mean(arg, subcommand_names(app)) << "; see whisper-server --help\n";
+      return 2;
+    }
+  }
+  app.exit(e);
+  return 2;
+}
+
+// The listen address with another port, for the advice in a bind error.
+std::string listen_advice(const std::string& listen) {
+  return "choose another with `whisper-server runserver HOST:PORT`, or set listen (config "
+         "file, WHISPER_LISTEN or --listen; now \"" +
+         listen + "\")";
 }
 
 }  // namespace
@@ -85,11 +148,19 @@ int main(int argc, char** argv) {
 
   cli_state cli;
   app.add_option("--config", cli.config_file, "TOML configuration file (docs/configuration.md)")
-      ->envname("WHISPER_CONFIG");
+      ->envname("WHISPER_CONFIG")
+      ->type_name("FILE");
+  const server_config defaults;
   for (const auto& key : config_keys()) {
-    cli.flag_options[key] = app.add_option(flag_name(key), cli.flag_values[key],
-                                           "Config key " + key + " " + env_hint(key))
-                                ->group("Config overrides");
+    auto* option = app.add_option(flag_name(key), cli.flag_values[key])->group("Config overrides");
+    if (const config_key_doc* doc = find_config_key_doc(key)) {
+      option->description(doc->meaning + " " + env_hint(key))
+          ->type_name(doc->type)
+          ->default_str(help_default(doc->value(defaults)));
+    } else {
+      option->description("config key " + key + " " + env_hint(key));
+    }
+    cli.flag_options[key] = option;
   }
 
   std::function<int(const server_config&)> action;
@@ -150,25 +221,30 @@ int main(int argc, char** argv) {
   auto listen_override = std::make_shared<std::string>();
   auto* runserver = app.add_subcommand("runserver", "Serve HTTP and the chat WebSocket");
   runserver->add_option("address", *listen_override, "ADDR:PORT (default: listen, 127.0.0.1:8000)");
+  // The serving commands log start-up warnings through the server's log (its format),
+  // and SIGHUP re-reads the configuration from the same sources.
+  serve_context serve;
+  bool serving = false;
+  auto resolve_for_serving = [&cli, listen_override] {
+    server_config resolved = resolve_config(cli);
+    if (!listen_override->empty()) resolved.listen = *listen_override;
+    validate_config(resolved);
+    return resolved;
+  };
   runserver->callback([&] {
-    action = [=](const server_config& c) {
-      server_config serving = c;
-      if (!listen_override->empty()) serving.listen = *listen_override;
-      validate_config(serving);
-      return run_server(serving);
-    };
+    serving = true;
+    action = [&](const server_config&) { return run_server(resolve_for_serving(), serve); };
   });
 
   auto* quickstart = app.add_subcommand(
       "quickstart", "Migrate, create an admin and two rooms if there are none, then runserver");
   quickstart->add_option("address", *listen_override, "ADDR:PORT (default: listen)");
   quickstart->callback([&] {
-    action = [=](const server_config& c) {
-      server_config serving = c;
-      if (!listen_override->empty()) serving.listen = *listen_override;
-      validate_config(serving);
-      prepare_quickstart(serving);
-      return run_server(serving);
+    serving = true;
+    action = [&](const server_config&) {
+      const server_config resolved = resolve_for_serving();
+      prepare_quickstart(resolved);
+      return run_server(resolved, serve);
     };
   });
 
@@ -183,34 +259,60 @@ int main(int argc, char** argv) {
   bench_users->callback(
       [&] { action = [=](const server_config& c) { return command_bench_users(c, *bench); }; });
 
+  app.add_subcommand("checkconfig",
+                     "Check the configuration (file, environment, flags) without starting; "
+                     "exit 0 if it is valid, 2 if not")
+      ->callback([&] {
+        action = [&cli](const server_config& c) { return command_checkconfig(c, cli.config_file); };
+      });
+  app.add_subcommand("genconfig",
+                     "Print a commented whisper.toml with every key, its default and meaning "
+                     "(a fresh api_token offered)")
+      ->callback([&] { action = command_genconfig; });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return usage_error(app, e);
   }
 
+  // A fatal error of a serving process whose log is JSON is a JSON line too, so log
+  // collectors see why it stopped (before the configuration is known: plain text).
+  std::string listen = "127.0.0.1:8000";
+  bool json_errors = false;
+  auto fail = [&json_errors](const std::string& message, int code) {
+    if (json_errors) {
+      std::cerr << json_log_line("critical", message) << std::flush;
+    } else {
+      std::cerr << "whisper-server: " << message << '\n';
+    }
+    return code;
+  };
   try {
-    return action(resolve_config(cli));
+    std::vector<std::string> known;
+    for (const auto& key : config_keys()) known.push_back(environment_name(key));
+    for (const auto& name : unknown_environment_variables()) {
+      serve.warnings.push_back("environment variable " + name + " is not a setting and is ignored" +
+                               did_you_mean(name, known));
+    }
+    if (!serving) {
+      for (const auto& warning : serve.warnings) {
+        std::cerr << "whisper-server: warning: " << warning << '\n';
+      }
+    }
+    serve.config_file = cli.config_file;
+    serve.reload = resolve_for_serving;
+    const server_config config = resolve_config(cli);
+    listen = listen_override->empty() ? config.listen : *listen_override;
+    json_errors = serving && config.log_format == "json";
+    return action(config);
   } catch (const config_error& e) {
-    std::cerr << "whisper-server: configuration error: " << e.what() << '\n';
-    return 2;
-  } catch (const whisper_server::net::tls_error& e) {
-    std::cerr << "whisper-server: " << e.what() << '\n';
-    return 1;
+    return fail(std::string("configuration error: ") + e.what(), 2);
   } catch (const whisper_server::net::bind_error& e) {
-    std::cerr << "whisper-server: " << e.what() << '\n';
-    return 1;
-  } catch (const database_error& e) {
-    std::cerr << "whisper-server: " << e.what() << '\n';
-    return 1;
-  } catch (const command_error& e) {
-    std::cerr << "whisper-server: " << e.what() << '\n';
-    return 1;
-  } catch (const input_error& e) {
-    std::cerr << "whisper-server: " << e.what() << '\n';
-    return 1;
+    return fail(std::string(e.what()) + ": " + listen_advice(listen), 1);
   } catch (const std::exception& e) {
-    std::cerr << "whisper-server: " << e.what() << '\n';
-    return 1;
+    // tls_error, database_error, command_error, input_error and the unexpected: the
+    // message is the sentence.
+    return fail(e.what(), 1);
   }
 }

@@ -40,6 +40,11 @@ int command_create_room(const server_config& config, const std::string& title, b
 int command_list_rooms(const server_config& config);
 int command_list_users(const server_config& config);
 int command_bench_users(const server_config& config, const bench_users_options& options);
+/// Validates the resolved configuration beyond parsing (the TLS files are readable) and
+/// says what it found; throws config_error. `config_file` is empty without --config.
+int command_checkconfig(const server_config& config, const std::string& config_file);
+/// Prints sample_config_file() for `config` with a fresh API token offered.
+int command_genconfig(const server_config& config);
 /// The setup part of quickstart: migrate, first admin, first rooms (runserver follows).
 void prepare_quickstart(const server_config& config);
 

@@ -3,6 +3,7 @@
 #include "http_util.hpp"
 #include "site.hpp"
 #include "web_assets.hpp"
+#include "whisper/redis_channel_layer.hpp"
 
 namespace whisper_server {
 namespace {
@@ -41,19 +42,35 @@ net::http_response static_file(std::string_view name) {
   return response;
 }
 
+// The parts a serving process depends on, each "ok" or why not. The database is vital
+// (503: nothing can log in); Redis is not: without it every process still serves its own
+// users' rooms (docs/configuration.md), so a balancer or orchestrator must not pull or
+// restart the process — 200 with "degraded" and "redis": "down" says what is wrong.
 net::http_response health(const site_context& site) {
+  boost::json::object body;
+  bool database_ok = false;
   if (const auto state = site.db_file.check(); state != database_file_state::ok) {
-    return json_value_response(503, boost::json::object{{"status", "unavailable"},
-                                                        {"reason", site.db_file.reason(state)}});
+    body["database"] = "unavailable";
+    body["reason"] = site.db_file.reason(state);
+  } else {
+    try {
+      auto guard = site.db.lock();
+      statement probe(site.db, "SELECT COUNT(*) FROM rooms");
+      probe.step();
+      body["database"] = "ok";
+      database_ok = true;
+    } catch (const std::exception& e) {
+      body["database"] = "unavailable";
+      body["reason"] = std::string("the database cannot be read: ") + e.what();
+    }
   }
-  try {
-    auto guard = site.db.lock();
-    statement probe(site.db, "SELECT COUNT(*) FROM rooms");
-    probe.step();
-    return json_response(200, R"({"status":"ok"})");
-  } catch (const std::exception&) {
-    return json_response(503, R"({"status":"unavailable"})");
+  bool redis_ok = true;
+  if (site.metrics.redis != nullptr) {
+    redis_ok = site.metrics.redis->connected.load(std::memory_order_relaxed);
+    body["redis"] = redis_ok ? "ok" : "down";
   }
+  body["status"] = !database_ok ? "unavailable" : redis_ok ? "ok" : "degraded";
+  return json_value_response(database_ok ? 200 : 503, body);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 #include "chat_backend.hpp"
@@ -25,21 +26,28 @@
 #include "whisper/auth.hpp"
 #include "whisper/chat.hpp"
 #include "whisper/password.hpp"
+#include "whisper/version.hpp"
 
 namespace whisper_server {
 namespace {
 
 // Waits for SIGINT/SIGTERM on its own thread (they are blocked everywhere else) and
 // stops the server; SIGUSR1 from the main thread ends it when run() returned first.
+// SIGHUP (sent by `systemctl reload`, or by a closing terminal) must not kill a server
+// with open sockets: it calls `on_hangup` and serving goes on.
 class signal_watcher {
  public:
-  explicit signal_watcher(net::server& server, spdlog::logger& log)
-      : thread_([&server, &log] {
+  signal_watcher(net::server& server, spdlog::logger& log, std::function<void()> on_hangup)
+      : thread_([&server, &log, on_hangup = std::move(on_hangup)] {
           sigset_t set = watched();
           for (;;) {
             int number = 0;
             if (::sigwait(&set, &number) != 0) continue;
             if (number == SIGUSR1) return;
+            if (number == SIGHUP) {
+              on_hangup();
+              continue;
+            }
             log.info("signal {} received: closing connections (1001) and stopping", number);
             server.stop(std::chrono::seconds(5));
             return;
@@ -57,6 +65,7 @@ class signal_watcher {
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGUSR1);
     return set;
   }
@@ -78,9 +87,31 @@ std::size_t effective_max_connections(std::size_t configured) {
   return limit > reserve ? limit - reserve : 1;
 }
 
+// SIGHUP: the log level takes effect at once; everything else is bound into objects
+// made at start (sockets, limits, the database) and needs a restart.
+void reload_on_hangup(const serve_context& context, spdlog::logger& log) {
+  if (!context.reload) {
+    log.info("SIGHUP received: nothing to reload; the server goes on");
+    return;
+  }
+  try {
+    const server_config fresh = context.reload();
+    log.set_level(spdlog::level::from_str(fresh.log_level));
+    log.warn(
+        "SIGHUP received: configuration re-read, log_level is now {}; other changes (and a "
+        "renewed TLS certificate) take effect at the next restart",
+        fresh.log_level);
+  } catch (const std::exception& e) {
+    log.error(
+        "SIGHUP received: the configuration was not reloaded ({}); the server goes on "
+        "with the settings it has",
+        e.what());
+  }
+}
+
 }  // namespace
 
-int run_server(const server_config& requested) {
+int run_server(const server_config& requested, const serve_context& serving) {
   // cookie_secure "auto" means Secure cookies whenever this port speaks TLS.
   server_config config = requested;
   if (!config.cookie_secure && config.tls_enabled()) config.cookie_secure = true;
@@ -94,6 +125,7 @@ int run_server(const server_config& requested) {
   spdlog::set_default_logger(log);
   // The logger buffers (logging.cpp): an info line reaches stderr within 100 ms.
   periodic_log_flush flusher(log, std::chrono::milliseconds(100));
+  for (const auto& warning : serving.warnings) log->warn("{}", warning);
   auto db = open_migrated_database(config.database);
   // Right after the open: what the path names now is the file SQLite has open.
   database_file_guard db_file(config.database, log, std::chrono::seconds(2));
@@ -144,13 +176,14 @@ int run_server(const server_config& requested) {
   // IPv6 hosts need brackets in a URL.
   const std::string host = address.find(':') == std::string::npos ? address : "[" + address + "]";
   log->info(
-      "whisper-server listening on {}://{}:{}/ (database {}, metrics {}, "
-      "max_connections {})",
-      config.tls_enabled() ? "https" : "http", host, server.port(), config.database, config.metrics,
-      options.max_connections);
+      "whisper-server {} listening on {}://{}:{}/ (config file {}, database {}, channel layer "
+      "{}, metrics {}, max_connections {})",
+      whisper::version, config.tls_enabled() ? "https" : "http", host, server.port(),
+      serving.config_file.empty() ? "none" : serving.config_file, config.database,
+      backend.description(), config.metrics, options.max_connections);
   log->flush();
   {
-    signal_watcher watcher(server, *log);
+    signal_watcher watcher(server, *log, [&serving, &log] { reload_on_hangup(serving, *log); });
     systemd_readiness readiness;  // READY=1 now that it listens, STOPPING=1 when run() ends
     server.run();
   }

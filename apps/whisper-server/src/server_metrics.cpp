@@ -7,9 +7,11 @@
 #include <iterator>
 
 #include "net/server.hpp"
+#include "process_stats.hpp"
 #include "whisper/chat.hpp"
 #include "whisper/redis_channel_layer.hpp"
 #include "whisper/room_directory.hpp"
+#include "whisper/version.hpp"
 
 namespace whisper_server {
 namespace {
@@ -26,6 +28,12 @@ class exposition {
   }
   void sample(const char* name, std::uint64_t value, const char* labels = "") {
     fmt::format_to(std::back_inserter(out_), "{}{} {}\n", name, labels, value);
+  }
+  void sample_real(const char* name, double value) {
+    fmt::format_to(std::back_inserter(out_), "{} {}\n", name, value);
+  }
+  void sample_labels(const char* name, const std::string& labels, std::uint64_t value) {
+    fmt::format_to(std::back_inserter(out_), "{}{{{}}} {}\n", name, labels, value);
   }
   void single(const char* name, const char* type, const char* help, std::uint64_t value) {
     family(name, type, help);
@@ -90,6 +98,50 @@ void render_transport(exposition& out, const net::server_stats& t) {
   out.sample("whisper_upgrades_refused_total", get(t.refused_other), "{reason=\"other\"}");
 }
 
+void render_http_responses(exposition& out, const http_response_counter& responses) {
+  out.family("whisper_http_responses_total", "counter",
+             "HTTP responses of the site by route class and status code.");
+  for (std::size_t r = 0; r < http_route_count; ++r) {
+    const auto route = static_cast<http_route>(r);
+    for (int status = 100; status < 600; ++status) {
+      if (const std::uint64_t n = responses.get(route, status)) {
+        out.sample_labels("whisper_http_responses_total",
+                          fmt::format("route=\"{}\",status=\"{}\"", route_name(route), status), n);
+      }
+    }
+  }
+}
+
+// Prometheus' standard process metrics, and the build as a constant 1 with labels.
+void render_process(exposition& out, const server_metrics& metrics) {
+  const process_stats p = read_process_stats();
+  out.single("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+             p.resident_memory_bytes);
+  out.single("process_open_fds", "gauge", "Number of open file descriptors.", p.open_fds);
+  out.single("process_max_fds", "gauge", "Maximum number of open file descriptors.", p.max_fds);
+  out.family("process_cpu_seconds_total", "counter", "Total user and system CPU time in seconds.");
+  out.sample_real("process_cpu_seconds_total", p.cpu_seconds);
+  out.family("process_start_time_seconds", "gauge",
+             "Start time of the process since the Unix epoch in seconds.");
+  out.sample_real("process_start_time_seconds",
+                  std::chrono::duration<double>(metrics.started.time_since_epoch()).count());
+  out.family("whisper_build_info", "gauge", "The running build: version and optional features.");
+#ifdef WHISPER_HAVE_TLS
+  constexpr const char* tls = "yes";
+#else
+  constexpr const char* tls = "no";
+#endif
+#ifdef WHISPER_HAVE_REDIS_LAYER
+  constexpr const char* redis_layer = "yes";
+#else
+  constexpr const char* redis_layer = "no";
+#endif
+  out.sample_labels("whisper_build_info",
+                    fmt::format("version=\"{}\",tls=\"{}\",redis_layer=\"{}\"", whisper::version,
+                                tls, redis_layer),
+                    1);
+}
+
 void render_redis(exposition& out, const whisper::redis_layer_stats& r) {
   out.single("whisper_redis_connected", "gauge",
              "1 while both Redis connections (publish, subscribe) are up.",
@@ -112,10 +164,12 @@ void render_redis(exposition& out, const whisper::redis_layer_stats& r) {
 std::string render_metrics(const server_metrics& metrics, whisper::chat& hub,
                            whisper::room_directory& rooms) {
   exposition out;
+  render_process(out, metrics);
   render_chat(out, hub, rooms);
   if (const auto* transport = metrics.transport.load(std::memory_order_acquire)) {
     render_transport(out, *transport);
   }
+  render_http_responses(out, metrics.http_responses);
   if (metrics.redis != nullptr) render_redis(out, *metrics.redis);
   out.family("whisper_logins_total", "counter", "Login attempts by result.");
   out.sample("whisper_logins_total", get(metrics.logins_ok), "{result=\"ok\"}");

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
+#include "access_log.hpp"
 #include "latency_histogram.hpp"
 
 namespace whisper {
@@ -31,6 +33,10 @@ struct server_metrics {
   std::atomic<std::uint64_t> logins_throttled{0};
   /// From an accepted `send` to its frame queued to every local member.
   latency_histogram fanout;
+  /// HTTP responses of the site by route class and status (access_log.hpp).
+  http_response_counter http_responses;
+  /// When the process started (process_start_time_seconds).
+  std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
 
   std::atomic<const net::server_stats*> transport{nullptr};
   const whisper::redis_layer_stats* redis = nullptr;  ///< null: in-process layer

@@ -8,7 +8,9 @@
 #include <cctype>
 #include <memory>
 
+#include "access_log.hpp"
 #include "http_util.hpp"
+#include "net/log_text.hpp"
 #include "page_template.hpp"
 #include "web_assets.hpp"
 #include "whisper/auth.hpp"
@@ -114,24 +116,25 @@ void site::handle(net::http_request&& request, net::http_responder first_respond
   std::string hsts;
   if (request.secure && context_.config.hsts_max_age.count() > 0)
     hsts = "max-age=" + std::to_string(context_.config.hsts_max_age.count());
-  const net::http_responder respond = [answered, hsts = std::move(hsts),
+  // The access log line and the /metrics count are made with the answer.
+  auto access = std::make_shared<const access_record>(context_, request);
+  const net::http_responder respond = [answered, access, hsts = std::move(hsts),
                                        first =
                                            std::move(first_respond)](net::http_response response) {
     if (answered->exchange(true)) return;
     if (!hsts.empty()) response.headers.emplace_back("Strict-Transport-Security", hsts);
+    access->answered(response.status);
     first(std::move(response));
   };
   const auto log = context_.log;
   try {
-    // Path only: query strings may carry secrets.
-    log->debug("{} {} from {}", request.method, request.path, request.remote_address);
     visitor who = identify(request);
     const bool api = starts_with(request.path, "/api/");
     if (is_unsafe(request.method) && !who.via_api_token) {
       const std::string token = submitted_csrf_token(request);
       if (who.csrf_cookie.empty() || !constant_time_equal(token, who.csrf_cookie)) {
-        log->info("CSRF verification failed: {} {} from {}", request.method, request.path,
-                  request.remote_address);
+        log->info("CSRF verification failed: {} {} from {}", net::log_text(request.method, 16),
+                  net::log_text(request.path), request.remote_address);
         respond(api ? json_error(403, "CSRF_FAILED", "CSRF verification failed.")
                     : message_page(403, "Forbidden", "CSRF verification failed. Request aborted."));
         return;
@@ -158,7 +161,8 @@ void site::handle(net::http_request&& request, net::http_responder first_respond
       respond(message_page(404, "Not Found", "The requested page does not exist."));
     }
   } catch (const std::exception& e) {
-    log->error("{} {} failed: {}", request.method, request.path, e.what());
+    log->error("{} {} failed: {}", net::log_text(request.method, 16), net::log_text(request.path),
+               e.what());
     respond(message_page(500, "Server Error", "The server could not answer this request."));
   }
 }

@@ -11,6 +11,7 @@
 #include <websocketpp/http/request.hpp>
 
 #include "http_wire.hpp"
+#include "log_text.hpp"
 
 namespace whisper_server::net {
 
@@ -233,7 +234,15 @@ void http_session::refuse(int status, std::string_view text, std::string_view lo
 }
 
 void http_session::refuse_with(http_response response, std::string_view log_reason) {
-  spdlog::info("http refused remote={} status={}: {}", client_, response.status, log_reason);
+  // Clients cause refusals at will (8 KB Origins, floods): one line a second per status
+  // at most, client text escaped and cut short.
+  if (const auto unlogged = owner_.context().refusal_log.admit(response.status)) {
+    spdlog::info("http refused remote={} status={}: {}{}", client_, response.status,
+                 log_text(log_reason, 300),
+                 *unlogged == 0 ? std::string()
+                                : " (" + std::to_string(*unlogged) +
+                                      " more refusals with this status in the last second)");
+  }
   parser_.reset();
   serving_ = true;
   keep_alive_ = false;  // the rest of the stream cannot be trusted to be framed right

@@ -38,15 +38,15 @@ namespace {
 
 std::string bind_message(const std::string& where, const std::string& address,
                          const std::system_error& e) {
+  // The caller knows how the address was configured and adds how to change it.
   if (e.code().value() == EADDRINUSE) {
-    return where + " is already in use: stop the other server or choose another port with --port";
+    return where + " is already in use (stop the other server there, or use another port)";
   }
   if (e.code().value() == EACCES) {
-    return where +
-           " needs privileges to listen on (ports below 1024): choose another port with --port";
+    return where + " needs privileges to listen on (ports below 1024; use a port above 1023)";
   }
   if (e.code().value() == EADDRNOTAVAIL) {
-    return address + " is not an address of this machine: choose another with --address";
+    return address + " is not an address of this machine (use one it has, or 0.0.0.0 for all)";
   }
   return "cannot listen on " + where + ": " + e.code().message();
 }

@@ -62,7 +62,8 @@ struct server_stats {
       tls_handshake_failed{0};
 };
 
-/// listen() could not bind; the message is one sentence an operator can act on.
+/// listen() could not bind; the message names the address and the cause (the caller
+/// adds how its address is configured).
 class bind_error : public std::runtime_error {
  public:
   using runtime_error::runtime_error;

@@ -17,6 +17,7 @@
 
 #include "connection_counter.hpp"
 #include "http.hpp"
+#include "log_rate_limit.hpp"
 #include "origin_hint.hpp"
 #include "server.hpp"
 #include "whisper/user.hpp"
@@ -49,6 +50,7 @@ struct server_context {
   server_stats stats;
   std::atomic<std::size_t> live_sessions{0};  // across all workers; stop() waits for 0
   std::atomic<bool> stopping{false};
+  log_rate_limit refusal_log;  // "http refused" lines, per status
   // Open connections per remote address (all) and per user (WebSockets): accept, upgrade
   // and close only. Shared pointers: a connection's slot may outlive the server.
   std::shared_ptr<connection_counter<std::string>> per_ip =
