@@ -9,6 +9,11 @@
 //  - The outcome does not depend on how the bytes were split: parsed whole and parsed in
 //    pieces, the same request (method, target, version, headers, body) or both refused.
 //  - split_target and header_has_token agree with simple reference definitions.
+//  - The strict head check (http_head_check.cpp, run by the transport on the raw head
+//    before the body is framed) never throws, and a head it passes is unambiguous for
+//    websocketpp's lenient parser too: at most one Content-Length, all digits (not a
+//    merged ", " list, no sign), the body exactly that long, no Transfer-Encoding, no
+//    control characters but HTAB in any header value.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -19,6 +24,7 @@
 #include <websocketpp/http/request.hpp>
 
 #include "fuzz_check.hpp"
+#include "http_head_check.hpp"
 #include "http_wire.hpp"
 
 namespace {
@@ -97,6 +103,25 @@ void check_request(const outcome& r) {
   }
 }
 
+// A head the strict check passed: what websocketpp made of it frames the body exactly
+// as the head said.
+void check_passed_head(const outcome& r) {
+  for (const auto& [name, value] : r.headers) {
+    for (const char c : value) {
+      FUZZ_CHECK(c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F));
+    }
+    FUZZ_CHECK(!whisper_server::net::iequals(name, "transfer-encoding"));
+    if (!whisper_server::net::iequals(name, "content-length")) continue;
+    FUZZ_CHECK(!value.empty());  // (a complete parse bounds it: at most max_body)
+    std::size_t length = 0;
+    for (const char c : value) {
+      FUZZ_CHECK(c >= '0' && c <= '9');
+      length = length * 10 + static_cast<std::size_t>(c - '0');
+    }
+    FUZZ_CHECK(r.body.size() == length);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -118,6 +143,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(whole.headers == pieces.headers);
     FUZZ_CHECK(whole.used == pieces.used);
     check_request(whole);
+  }
+  // The transport checks the head as soon as its blank line is in.
+  const std::size_t head_end = stream.find("\r\n\r\n");
+  if (head_end != std::string::npos) {
+    const std::string head = stream.substr(0, head_end + 4);  // exactly sized for ASan
+    const auto problem = whisper_server::net::check_request_head(head);
+    FUZZ_CHECK(!problem || !problem->empty());
+    if (!problem && whole.complete) check_passed_head(whole);
   }
   return 0;
 }

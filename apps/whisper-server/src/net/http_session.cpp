@@ -10,6 +10,7 @@
 #include <ctime>
 #include <websocketpp/http/request.hpp>
 
+#include "http_head_check.hpp"
 #include "http_wire.hpp"
 #include "log_text.hpp"
 
@@ -116,6 +117,8 @@ void http_session::feed(std::string_view bytes) {
       parser_->set_max_body_size(max_bytes);
       request_bytes_ = 0;
       head_end_match_ = 0;
+      head_.clear();
+      head_checked_ = false;
       continue_sent_ = false;
     }
     std::size_t used = 0;
@@ -128,6 +131,15 @@ void http_session::feed(std::string_view bytes) {
     request_bytes_ += used;
     track_head_end(bytes.substr(0, used));
     bytes.remove_prefix(used);
+    if (head_end_match_ == 4 && !head_checked_) {
+      // The raw head, before the parser's lenient reading of it frames the body.
+      head_checked_ = true;
+      if (auto problem = check_request_head(head_)) {
+        owner_.context().stats.http_requests.fetch_add(1, std::memory_order_relaxed);
+        return refuse(400, *problem, *problem);
+      }
+      std::string().swap(head_);
+    }
     if (parser_->ready()) {
       // The limit covers head and body together.
       const std::size_t head_bytes = request_bytes_ - parser_->get_body().size();
@@ -151,6 +163,7 @@ void http_session::track_head_end(std::string_view consumed) {
   static constexpr std::string_view head_end = "\r\n\r\n";
   for (const char c : consumed) {
     if (head_end_match_ == 4) return;
+    head_ += c;
     if (c == head_end[static_cast<std::size_t>(head_end_match_)]) {
       ++head_end_match_;
     } else {
@@ -206,10 +219,6 @@ void http_session::dispatch() {
                        : (connection && header_has_token(*connection, "keep-alive"));
   if (ctx.stopping.load()) keep_alive_ = false;
   head_request_ = request.method == "HEAD";
-  if (request.header("transfer-encoding")) {
-    return refuse(411, "chunked request bodies are not supported: send Content-Length",
-                  "Transfer-Encoding");
-  }
   if (request.path == ctx.options.websocket_path) return upgrade(std::move(request));
   call_handler(std::move(request));
 }

@@ -63,6 +63,8 @@ class http_session final : public session, public std::enable_shared_from_this<h
   std::unique_ptr<websocketpp::http::parser::request> parser_;
   std::size_t request_bytes_ = 0;  // fed to the parser for the current request
   int head_end_match_ = 0;         // chars of "\r\n\r\n" matched so far; 4 once the head is in
+  std::string head_;               // the raw head, kept until check_request_head passed it
+  bool head_checked_ = false;
   bool continue_sent_ = false;     // "100 Continue" answered to this request's Expect
   bool continue_writing_ = false;  // ...and still being written: the response waits
   std::string leftover_;           // bytes after the current request
