@@ -9,9 +9,15 @@ listen=${WHISPER_LISTEN:-0.0.0.0:8000}
 export WHISPER_DATABASE=${WHISPER_DATABASE:-/var/lib/whisper/whisper.db}
 mkdir -p "$(dirname "$WHISPER_DATABASE")"
 
-"$bin" migrate
-if [ -n "${WHISPER_ADMIN_PASSWORD:-}" ] && [ -z "$("$bin" listusers | tail -n +2)" ]; then
-  WHISPER_PASSWORD=$WHISPER_ADMIN_PASSWORD "$bin" createsuperuser \
+# whisper-server without this script's own variables: they are not settings (it would
+# warn about each), and the admin password must not linger in the server's environment.
+whisper() {
+  env -u WHISPER_ADMIN_PASSWORD -u WHISPER_ADMIN_USER -u WHISPER_LISTEN -u WHISPER_BIN "$@"
+}
+whisper "$bin" migrate
+if [ -n "${WHISPER_ADMIN_PASSWORD:-}" ] && [ -z "$(whisper "$bin" listusers | tail -n +2)" ]; then
+  whisper WHISPER_PASSWORD="$WHISPER_ADMIN_PASSWORD" "$bin" createsuperuser \
     --username "${WHISPER_ADMIN_USER:-admin}" --no-input
 fi
-exec "$bin" runserver "$listen"
+exec env -u WHISPER_ADMIN_PASSWORD -u WHISPER_ADMIN_USER -u WHISPER_LISTEN -u WHISPER_BIN \
+  "$bin" runserver "$listen"

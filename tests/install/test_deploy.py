@@ -119,9 +119,16 @@ def test_container_start(tmp):
                            f"127.0.0.1:{port}")
             assert cookie.startswith("sessionid=")
             assert healthcheck(env) == 0, "HEALTHCHECK says unhealthy while it serves"
+            # The script's own variables stay with it: no admin password in the server's
+            # environment, no warnings about variables that are not settings.
+            environ = open(f"/proc/{proc.pid}/environ", "rb").read().split(b"\0")
+            leaked = [v.split(b"=")[0] for v in environ if v.startswith(b"WHISPER_ADMIN_")]
+            assert not leaked, f"the server's environment holds {leaked}"
         finally:
             stop(proc)
         assert healthcheck(env) != 0, "HEALTHCHECK says healthy with no server"
+    with open(os.path.join(tmp, "container.log")) as log:
+        assert "is not a setting" not in log.read(), "whisper-server warned about the script's variables"
     print("container-start.sh: migrated, admin created, login works, HEALTHCHECK follows")
 
 
