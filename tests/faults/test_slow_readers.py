@@ -11,6 +11,7 @@ import time
 
 from faultlib.chat_pair import ChatPair
 from faultlib.checks import MEMORY_BOUNDS_CHECKED, check_server_end_state, main
+from faultlib.rss_sampler import RssSampler
 from faultlib.server import ROOM, Server
 from faultlib.wsclient import Client, ConnectionEnded
 
@@ -22,20 +23,6 @@ QUEUE_BYTES = 256 * 1024
 # the queue bound: a reader that keeps up is never cut off however loaded the machine
 # is, while the slow readers, who read nothing, pass the bound after ~256 messages.
 LEAD = 100
-
-
-class RssSampler(threading.Thread):
-    def __init__(self, server):
-        super().__init__(daemon=True)
-        self.server, self.peak, self.stopping = server, 0, threading.Event()
-
-    def run(self):
-        while not self.stopping.is_set() and self.server.alive():
-            try:
-                self.peak = max(self.peak, self.server.rss_kib())
-            except (OSError, RuntimeError):
-                return
-            time.sleep(0.05)
 
 
 def read_own_echo(client, count, result, progress):

@@ -25,7 +25,11 @@ ws_connection::ws_connection(worker& owner, connection_socket socket, whisper::u
       user_slot_(std::move(user_count)),
       queue_(owner.context().options.limits.outbound_queue_bytes,
              owner.context().options.limits.outbound_queue_frames),
-      parser_(owner.context().options.limits.max_frame_bytes) {}
+      parser_(owner.context().options.limits.max_frame_bytes),
+      // The command limits, applied to control frames in a bucket of their own.
+      control_limit_(owner.context().options.limits.commands_per_second,
+                     owner.context().options.limits.command_burst,
+                     owner.context().options.limits.rate_limit_strikes, owner.now()) {}
 
 ws_connection::~ws_connection() = default;
 
@@ -93,6 +97,43 @@ void ws_connection::queue_control(std::uint8_t kind, std::string payload) {
   if (pushed == whisper::outbound_queue::push_result::queued_first) request_flush();
 }
 
+bool ws_connection::accept_control_frame() {
+  switch (control_limit_.take(owner_.now())) {
+    case control_frame_limiter::verdict::accept:
+      return true;
+    case control_frame_limiter::verdict::refuse:
+      return false;
+    case control_frame_limiter::verdict::close:
+      spdlog::info("websocket user={} remote={}: pings over the rate limit, closing (1008)",
+                   user_.username, remote_);
+      close(whisper::close_code::policy_violation, "rate limit");
+      return false;
+  }
+  return false;
+}
+
+void ws_connection::answer_ping(std::string payload) {
+  // Every accepted ping is answered (RFC 6455 §5.5.2), through the bounded queue like
+  // any frame: a client that pings and never reads fills it and is dropped as a slow
+  // reader, exactly as one that never reads its chat. (Answering only the latest ping,
+  // which §5.5.3 allows, would need a slot beside the queue and its ordering; the rate
+  // limit already keeps pongs few.)
+  switch (queue_.push(whisper::make_frame(std::move(payload)), opcode::pong)) {
+    case whisper::outbound_queue::push_result::queued_first:
+      request_flush();
+      return;
+    case whisper::outbound_queue::push_result::full:
+      if (!slow_counted_.exchange(true)) {
+        owner_.context().stats.closed_slow.fetch_add(1, std::memory_order_relaxed);
+      }
+      close(whisper::close_code::try_again_later, "client too slow");
+      return;
+    case whisper::outbound_queue::push_result::queued:
+    case whisper::outbound_queue::push_result::closed:
+      return;
+  }
+}
+
 void ws_connection::request_flush() {
   // Safe from any thread: whoever calls send() or close() holds a reference to us.
   owner_.schedule_flush(shared_from_this());
@@ -154,9 +195,11 @@ void ws_connection::handle_event(frame_event& event) {
       }
       return;
     case frame_event::type::ping:
-      if (!close_queued_) queue_control(opcode::pong, std::move(event.payload));
+      // A ping over the rate limit goes unanswered (and may close the connection).
+      if (!close_queued_ && accept_control_frame()) answer_ping(std::move(event.payload));
       return;
     case frame_event::type::pong:
+      if (!close_queued_) accept_control_frame();  // unsolicited pongs cost a token too
       return;
     case frame_event::type::close:
       close_received_ = true;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connection_socket.hpp"
+#include "control_frame_limiter.hpp"
 #include "frame_parser.hpp"
 #include "frame_writer.hpp"
 #include "whisper/connection.hpp"
@@ -59,6 +60,8 @@ class ws_connection final : public whisper::connection,
   void handle_bytes(std::string_view bytes);
   void handle_event(frame_event& event);
   void queue_control(std::uint8_t kind, std::string payload);
+  bool accept_control_frame();
+  void answer_ping(std::string payload);
   void queue_close(std::string payload, int code);
   void close_frame_sent();
   void request_flush();
@@ -76,6 +79,7 @@ class ws_connection final : public whisper::connection,
   std::shared_ptr<whisper::consumer> consumer_;
   whisper::outbound_queue queue_;
   frame_parser parser_;
+  control_frame_limiter control_limit_;  // pings and pongs the client sends
 
   // Writer state (io thread): frames taken from the queue, the first not yet fully
   // written at pending_index_, of which written_ bytes (header included) are out.
