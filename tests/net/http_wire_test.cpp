@@ -27,8 +27,14 @@ TEST_CASE("wire: a response gets Content-Length, Connection, Date and Server") {
   CHECK(text.find("999") == std::string::npos);
   CHECK(text.find("Connection: keep-alive\r\n") != std::string::npos);
   CHECK(text.find("Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n") != std::string::npos);
-  CHECK(text.find("Server: whisper/") != std::string::npos);
+  CHECK(text.find("Server: whisper\r\n") != std::string::npos);
   CHECK(text.substr(text.size() - 9) == "\r\n\r\nmoved");
+}
+
+TEST_CASE("wire: the Server header names the product without a version") {
+  const std::string text = net::serialize_response(net::http_response{}, true, false, 0);
+  CHECK(text.find("\r\nServer: whisper\r\n") != std::string::npos);
+  CHECK(text.find("whisper/") == std::string::npos);
 }
 
 TEST_CASE("wire: HEAD answers keep the length but omit the body; close is announced") {

@@ -5,8 +5,6 @@
 #include <websocketpp/base64/base64.hpp>
 #include <websocketpp/sha1/sha1.hpp>
 
-#include "whisper/version.hpp"
-
 namespace whisper_server::net {
 
 namespace {
@@ -41,9 +39,8 @@ std::string serialize_response(const http_response& response, bool keep_alive, b
   out += std::to_string(response.body.size());
   out += keep_alive ? "\r\nConnection: keep-alive\r\nDate: " : "\r\nConnection: close\r\nDate: ";
   out += http_date(now);
-  out += "\r\nServer: whisper/";
-  out += whisper::version;
-  out += "\r\n\r\n";
+  // The product only, no version: a version tells an attacker which known holes to try.
+  out += "\r\nServer: whisper\r\n\r\n";
   if (!head_request) out += response.body;
   return out;
 }
