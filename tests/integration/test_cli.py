@@ -24,10 +24,16 @@ def test_version_and_help_of_every_subcommand():
 
 def test_migrate_creates_schema_and_is_idempotent():
     env = Env()
+    # A path with no file gets a new database, and migrate says so (a mistyped path).
     first = env.cli_ok("migrate")
-    assert "to 1" in first.stdout, first.stdout
+    assert f"Created a new database {env.db} (schema version 1)" in first.stdout, first.stdout
+    assert "there was no file at that path" in first.stdout
     again = env.cli_ok("migrate")
-    assert "up to date" in again.stdout, again.stdout
+    assert "Created" not in again.stdout and "up to date" in again.stdout, again.stdout
+    # An existing file without the schema is migrated in place.
+    empty = Env()
+    open(empty.db, "w").close()
+    assert "from schema version 0 to 1" in empty.cli_ok("migrate").stdout
 
 
 def test_commands_on_unmigrated_database_explain_how_to_fix():
@@ -35,8 +41,61 @@ def test_commands_on_unmigrated_database_explain_how_to_fix():
     for args in (["listrooms"], ["listusers"], ["runserver", "127.0.0.1:0"]):
         result = env.cli(*args)
         assert result.returncode != 0, args
-        assert f"database {env.db} is not migrated: run `whisper-server migrate`" in result.stderr, \
+        assert (f"database {env.db} does not exist: create it with `whisper-server migrate`, or "
+                "correct the database path") in result.stderr, result.stderr
+    # A file that exists but has no schema yet is "not migrated".
+    open(env.db, "w").close()
+    result = env.cli("listrooms")
+    assert f"database {env.db} is not migrated: run `whisper-server migrate`" in result.stderr, \
+        result.stderr
+
+
+def test_database_in_a_missing_directory_is_named():
+    env = Env()
+    missing_dir = os.path.join(env.dir, "no-such-dir")
+    for args in (["migrate"], ["listrooms"]):
+        result = env.cli("--database", os.path.join(missing_dir, "whisper.db"), *args)
+        assert result.returncode == 1, result
+        assert f"the directory {missing_dir} of database" in result.stderr, result.stderr
+        assert "does not exist" in result.stderr and "unable to open" not in result.stderr
+
+
+def as_unprivileged(command):
+    """The command run as an ordinary user: root ignores file permissions."""
+    if os.geteuid() != 0:
+        return command
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+
+
+def test_read_only_database_file_or_directory_is_explained():
+    env = fresh()
+    os.chmod(env.dir, 0o755)  # the unprivileged user must reach the file
+    env.add_room("Lobby")
+    os.chmod(env.config, 0o644)
+    if os.geteuid() == 0:
+        os.chown(env.db, 65534, 65534)
+        os.chown(env.dir, 65534, 65534)
+    run = lambda: subprocess.run(as_unprivileged([BIN, "--config", env.config, "createroom",
+                                                  "--title", "Other"]),
+                                 capture_output=True, text=True, timeout=30)
+    try:
+        os.chmod(env.db, 0o444)
+        result = run()
+        assert result.returncode == 1, result
+        assert f"database {env.db} is read-only for the user whisper-server runs as" in \
+            result.stderr, result.stderr
+        os.chmod(env.db, 0o644)
+        for leftover in ("-wal", "-shm"):
+            if os.path.exists(env.db + leftover):
+                os.remove(env.db + leftover)
+        os.chmod(env.dir, 0o555)
+        result = run()
+        assert result.returncode == 1, result
+        assert f"the directory {env.dir} of database {env.db} is read-only" in result.stderr, \
             result.stderr
+        assert "-wal" in result.stderr, result.stderr
+    finally:
+        os.chmod(env.dir, 0o755)
 
 
 def test_createsuperuser_reads_password_from_stdin_or_environment():

@@ -1,6 +1,8 @@
 // Management commands: schema, accounts and rooms from the command line.
 #include "management_commands.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
@@ -26,9 +28,16 @@ whisper::user existing_user(sqlite_user_store& users, const std::string& usernam
 }  // namespace
 
 int command_migrate(const server_config& config) {
+  // A mistyped path would otherwise quietly make a second, empty database.
+  const bool existed = ::access(config.database.c_str(), F_OK) == 0;
   database db(config.database, true);
   const int before = migrate(db);
-  if (before == current_schema_version) {
+  if (!existed) {
+    std::cout << "Created a new database " << config.database << " (schema version "
+              << current_schema_version
+              << "): there was no file at that path; if you meant an existing database, "
+                 "correct the database setting.\n";
+  } else if (before == current_schema_version) {
     std::cout << "Database " << config.database << " is up to date (schema version "
               << current_schema_version << ").\n";
   } else {

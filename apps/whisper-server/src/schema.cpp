@@ -2,8 +2,6 @@
 // interrupted migrate leaves the previous version intact.
 #include "schema.hpp"
 
-#include <sys/stat.h>
-
 #include <vector>
 
 namespace whisper_server {
@@ -71,8 +69,7 @@ int migrate(database& db) {
 }
 
 std::unique_ptr<database> open_migrated_database(const std::string& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) throw database_error(not_migrated(path));
+  // A missing file is reported by the database itself ("does not exist").
   auto db = std::make_unique<database>(path, false);
   auto guard = db->lock();
   const int version = db->user_version();

@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include "database_path_check.hpp"
+
 namespace whisper_server {
 namespace {
 
@@ -15,6 +17,9 @@ namespace {
 }  // namespace
 
 database::database(const std::string& path, bool create) : path_(path) {
+  if (const std::string problem = database_path_problem(path, create); !problem.empty()) {
+    throw database_error(problem);
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (create) flags |= SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
