@@ -13,6 +13,8 @@ import http.client
 import threading
 import time
 
+import websockets
+
 from whisper_fixture import (BIN, Browser, Env, Server, listening_socket, logged_in, run_tests,
                              ws_connect, ws_recv, ws_send)
 
@@ -240,6 +242,32 @@ def test_refused_upgrades_log_escaped_short_and_rate_limited():
         assert raw_upgrade(server.port, b"http://evil.example/" + b"B" * 8000).split(b" ")[1] == b"403"
         line = wait_for_line(server, r"origin http://evil\.example/B+\.\.\.\(\d+ more bytes\)")
         assert len(line) < 500, line
+
+
+def test_refused_upgrades_over_the_user_limit_are_logged_rate_limited():
+    env = Env("max_connections_per_user = 1").migrated()
+    env.add_user("alice")
+    with Server(env) as server:
+        cookie = f"sessionid={logged_in(server, 'alice').session()}"
+
+        async def scenario():
+            held = await ws_connect(server, cookie)
+            started = time.monotonic()
+            for _ in range(30):
+                try:
+                    extra = await ws_connect(server, cookie)
+                    await extra.close()
+                    raise AssertionError("a second socket was accepted")
+                except websockets.exceptions.InvalidStatusCode as e:
+                    assert e.status_code == 429
+            elapsed = time.monotonic() - started
+            await held.close()
+            return elapsed
+        elapsed = asyncio.run(scenario())
+        time.sleep(0.3)
+        lines = [line for line in server.lines if "too many connections for user alice" in line]
+        assert lines and "status=429" in lines[0], server.lines
+        assert len(lines) <= elapsed + 2, (len(lines), elapsed)
 
 
 def make_certificate(directory):

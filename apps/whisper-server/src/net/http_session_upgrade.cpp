@@ -93,8 +93,10 @@ void http_session::upgrade(http_request&& request) {
   }
   if (!user_count) {
     ctx.stats.refused_user_limit.fetch_add(1, std::memory_order_relaxed);
-    spdlog::warn("refused upgrade: too many connections for user {}", result.who->username);
-    return refuse(429, "too many connections for this user", "user connection limit");
+    // Logged through refuse(): rate-limited, as one account can retry at will.
+    return refuse(429, "too many connections for this user",
+                  "too many connections for user " + result.who->username +
+                      " (max_connections_per_user)");
   }
 
   // Accepted: the socket moves to a ws_connection; this session and its request go away.
