@@ -1,16 +1,21 @@
 // In-process checks of whisper-server's ops logic that the loopback-only integration
 // suite cannot reach: the metrics access rule for non-loopback peers, the login
-// throttle's sliding window and memory bound, the latency histogram's buckets, and the
-// server-wide connection count.
+// throttle's sliding window and memory bound, the latency histogram's buckets, the
+// server-wide connection count, and the log helpers (escaping, rate limit, JSON fields,
+// "did you mean").
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <memory>
 #include <string>
 
+#include "did_you_mean.hpp"
 #include "latency_histogram.hpp"
+#include "logging.hpp"
 #include "login_throttle.hpp"
 #include "net/connection_counter.hpp"
+#include "net/log_rate_limit.hpp"
+#include "net/log_text.hpp"
 #include "site.hpp"
 
 using namespace std::chrono_literals;
@@ -144,4 +149,43 @@ TEST_CASE("the per-key limit still refuses under the total cap, and says which")
   auto free = count->try_acquire(8, 0, 0, why);
   CHECK(free);
   CHECK(count->total() == 1);
+}
+
+TEST_CASE("client text in logs has its control bytes escaped and is cut short") {
+  using whisper_server::net::log_text;
+  CHECK(log_text("http://a.example") == "http://a.example");
+  CHECK(log_text("x\x1b[2J\x07\r\ny") == "x\\x1b[2J\\x07\\x0d\\x0ay");
+  CHECK(log_text("a\\b") == "a\\x5cb");  // a backslash cannot forge an escape
+  CHECK(log_text(std::string(8000, 'A'), 10) == "AAAAAAAAAA...(7990 more bytes)");
+}
+
+TEST_CASE("refusal lines: the first at once, then one a second per kind with the count left out") {
+  whisper_server::net::log_rate_limit limit;
+  const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+  CHECK(limit.admit(403, t0) == 0U);
+  CHECK_FALSE(limit.admit(403, t0 + 10ms).has_value());
+  CHECK_FALSE(limit.admit(403, t0 + 900ms).has_value());
+  CHECK(limit.admit(400, t0 + 900ms) == 0U);  // another kind has its own second
+  CHECK(limit.admit(403, t0 + 1001ms) == 2U);
+  CHECK_FALSE(limit.admit(403, t0 + 1500ms).has_value());
+}
+
+TEST_CASE("JSON log fields are the known key=value words of a message") {
+  const auto fields =
+      whisper_server::log_fields("websocket user=bob remote=10.0.0.1: closed (code=1000) x=1");
+  REQUIRE(fields.size() == 3);
+  CHECK(fields[0] == std::pair<std::string_view, std::string_view>{"user", "bob"});
+  CHECK(fields[1] == std::pair<std::string_view, std::string_view>{"remote", "10.0.0.1"});
+  CHECK(fields[2] == std::pair<std::string_view, std::string_view>{"code", "1000"});
+  CHECK(whisper_server::json_log_line("critical", "a \"b\"")
+            .find(R"("level":"critical","message":"a \"b\"")") != std::string::npos);
+}
+
+TEST_CASE("a typo is answered with the closest name, a stranger with none") {
+  const std::vector<std::string> commands = {"migrate", "runserver", "createuser", "listrooms"};
+  CHECK(whisper_server::closest_name("runservr", commands) == "runserver");
+  CHECK(whisper_server::closest_name("LISTROOMS", commands) == "listrooms");
+  CHECK_FALSE(whisper_server::closest_name("deploy", commands).has_value());
+  CHECK(whisper_server::did_you_mean("migrat", commands) == " (did you mean 'migrate'?)");
+  CHECK(whisper_server::did_you_mean("zzz", commands).empty());
 }
