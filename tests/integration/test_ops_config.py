@@ -346,6 +346,46 @@ def test_tls_configuration_serves_https_with_secure_cookies_and_hsts():
         stop_server(proc)
 
 
+def served_certificate(port):
+    """The DER certificate a TLS server presents to a new connection."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        with context.wrap_socket(raw) as tls:
+            return tls.getpeercert(binary_form=True)
+
+
+def test_sighup_reloads_a_renewed_tls_certificate():
+    env = Env().migrated()
+    if "TLS: no" in env.cli("--version").stdout:
+        return
+    cert, key = make_certificate(env.dir)
+    proc, port, lines = start_tls_server(env, cert, key)
+    try:
+        first = served_certificate(port)
+        make_certificate(env.dir)  # renewed in place, as certbot does
+        os.kill(proc.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while not any("TLS certificate and key reloaded" in l for l in lines):
+            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
+            time.sleep(0.05)
+        renewed = served_certificate(port)
+        assert renewed != first and renewed == ssl.PEM_cert_to_DER_cert(open(cert).read())
+        assert get_login_page(port, cert).status == 200
+        # A broken file is refused; the renewed certificate stays in use.
+        with open(cert, "w") as f:
+            f.write("not a certificate\n")
+        os.kill(proc.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while not any("the current certificate stays in use" in l for l in lines):
+            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
+            time.sleep(0.05)
+        assert served_certificate(port) == renewed
+    finally:
+        stop_server(proc)
+
+
 def test_hsts_is_configurable_and_never_sent_over_plain_http():
     env = Env().migrated()
     with Server(env, "--hsts-max-age", "600") as plain:

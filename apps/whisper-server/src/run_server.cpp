@@ -87,9 +87,16 @@ std::size_t effective_max_connections(std::size_t configured) {
   return limit > reserve ? limit - reserve : 1;
 }
 
-// SIGHUP: the log level takes effect at once; everything else is bound into objects
-// made at start (sockets, limits, the database) and needs a restart.
-void reload_on_hangup(const serve_context& context, spdlog::logger& log) {
+// SIGHUP: the TLS certificate and key are read again from their files (a renewed
+// certificate, e.g. by certbot) for new connections, and the log level takes effect at
+// once; everything else is bound into objects made at start (sockets, limits, the
+// database) and needs a restart.
+void reload_on_hangup(const serve_context& context, net::server& server, spdlog::logger& log) {
+  try {
+    if (server.reload_tls()) log.warn("SIGHUP received: TLS certificate and key reloaded");
+  } catch (const std::exception& e) {
+    log.error("SIGHUP received: {}; the current certificate stays in use", e.what());
+  }
   if (!context.reload) {
     log.info("SIGHUP received: nothing to reload; the server goes on");
     return;
@@ -98,8 +105,8 @@ void reload_on_hangup(const serve_context& context, spdlog::logger& log) {
     const server_config fresh = context.reload();
     log.set_level(spdlog::level::from_str(fresh.log_level));
     log.warn(
-        "SIGHUP received: configuration re-read, log_level is now {}; other changes (and a "
-        "renewed TLS certificate) take effect at the next restart",
+        "SIGHUP received: configuration re-read, log_level is now {}; other changes take "
+        "effect at the next restart",
         fresh.log_level);
   } catch (const std::exception& e) {
     log.error(
@@ -183,7 +190,8 @@ int run_server(const server_config& requested, const serve_context& serving) {
       backend.description(), config.metrics, options.max_connections);
   log->flush();
   {
-    signal_watcher watcher(server, *log, [&serving, &log] { reload_on_hangup(serving, *log); });
+    signal_watcher watcher(server, *log,
+                           [&serving, &server, &log] { reload_on_hangup(serving, server, *log); });
     systemd_readiness readiness;  // READY=1 now that it listens, STOPPING=1 when run() ends
     server.run();
   }

@@ -74,7 +74,8 @@ void start_session(worker& target, asio::ip::tcp::socket socket) {
   std::string address = peer.address().to_string();
   bool secure = false;
 #ifdef WHISPER_HAVE_TLS
-  secure = ctx.tls != nullptr;
+  const std::shared_ptr<asio::ssl::context> tls = std::atomic_load(&ctx.tls);
+  secure = tls != nullptr;
 #endif
   auto slot = ctx.per_ip->try_acquire(address, ctx.options.limits.max_connections_per_ip);
   if (!slot) {
@@ -85,7 +86,7 @@ void start_session(worker& target, asio::ip::tcp::socket socket) {
   }
 #ifdef WHISPER_HAVE_TLS
   if (secure) {
-    connection_socket wrapped(std::move(socket), *ctx.tls);
+    connection_socket wrapped(std::move(socket), *tls);
     auto session = std::make_shared<http_session>(target, std::move(wrapped), std::move(address),
                                                   std::move(*slot));
     return session->start();
@@ -153,12 +154,26 @@ server::~server() {
   impl_->acceptor.reset();
 }
 
+bool server::reload_tls() {
+#ifdef WHISPER_HAVE_TLS
+  auto& context = impl_->context;
+  if (!std::atomic_load(&context.tls)) return false;
+  std::shared_ptr<asio::ssl::context> fresh =
+      make_tls_context(context.options.tls_cert_file, context.options.tls_key_file);
+  std::atomic_store(&context.tls, std::move(fresh));
+  return true;
+#else
+  return false;
+#endif
+}
+
 void server::listen() {
   auto& context = impl_->context;
   const auto& options = context.options;
   if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
 #ifdef WHISPER_HAVE_TLS
-    context.tls = make_tls_context(options.tls_cert_file, options.tls_key_file);
+    std::atomic_store(&context.tls, std::shared_ptr<asio::ssl::context>(make_tls_context(
+                                        options.tls_cert_file, options.tls_key_file)));
 #else
     throw tls_error("TLS certificate " + options.tls_cert_file +
                     " configured, but this whisper-server was built without TLS support "

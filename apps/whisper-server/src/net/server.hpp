@@ -91,6 +91,10 @@ class server {
 
   /// Loads the TLS certificate (if configured), then binds; throws tls_error, bind_error.
   void listen();
+  /// Loads the certificate and key files again (a renewed certificate) for the
+  /// connections accepted from now on; open ones keep theirs. Returns false without TLS.
+  /// Thread-safe. Throws tls_error (the current certificate stays in use).
+  bool reload_tls();
   /// The bound port (after listen()).
   std::uint16_t port() const;
   /// Runs the io threads; blocks until stop() finished.

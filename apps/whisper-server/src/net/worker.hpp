@@ -59,7 +59,10 @@ struct server_context {
       std::make_shared<connection_counter<whisper::user_id>>();
   refused_origin_log refused_origins;  // which refused Origins the log explained already
 #ifdef WHISPER_HAVE_TLS
-  std::unique_ptr<asio::ssl::context> tls;  // set by listen() when a certificate is configured
+  // Set by listen() when a certificate is configured, replaced by reload_tls(): read and
+  // written with std::atomic_load/atomic_store. A connection's SSL object keeps its own
+  // reference to the OpenSSL context it was made from, so a replaced one may go.
+  std::shared_ptr<asio::ssl::context> tls;
 #endif
 };
 
