@@ -11,8 +11,9 @@
 namespace whisper {
 
 namespace {
-// How fast RATE_LIMITED strikes are forgiven (limits::rate_limit_strikes).
-constexpr double strikes_forgiven_per_second = 1.0;
+// RATE_LIMITED strikes are forgiven one per this much time (limits::rate_limit_strikes).
+// Whole strikes only: N refusals in quick succession are N strikes, whatever the jitter.
+constexpr std::chrono::steady_clock::duration strike_forgiven_after = std::chrono::seconds(1);
 }  // namespace
 
 consumer::consumer(chat& hub, std::shared_ptr<connection> conn, whisper::user who,
@@ -51,8 +52,8 @@ void consumer::on_text(std::string_view frame) {
   if (!take_token()) {
     stats.rate_limited.fetch_add(1, std::memory_order_relaxed);
     send_error(error_code::rate_limited);
-    strikes_ += 1.0;
-    if (strikes_ >= static_cast<double>(lim.rate_limit_strikes)) {
+    if (strikes_ == 0) strikes_since_ = hub_.steady_now();  // forgiveness counts from here
+    if (++strikes_ >= lim.rate_limit_strikes) {
       close(close_code::policy_violation, "rate limit");
     }
     return;  // the refused frame is not processed
@@ -73,9 +74,13 @@ bool consumer::take_token() {
   refilled_ = now;
   if (elapsed > 0) {
     tokens_ = std::min(lim.command_burst, tokens_ + elapsed * lim.commands_per_second);
-    // Strikes fade with time, never with one accepted command: a client that sends at
-    // twice the rate gets every other command through and must still be closed.
-    strikes_ = std::max(0.0, strikes_ - elapsed * strikes_forgiven_per_second);
+  }
+  // Strikes fade with time, never with one accepted command: a client that sends at
+  // twice the rate gets every other command through and must still be closed.
+  if (strikes_ > 0 && now - strikes_since_ >= strike_forgiven_after) {
+    const auto periods = static_cast<std::size_t>((now - strikes_since_) / strike_forgiven_after);
+    strikes_ = periods >= strikes_ ? 0 : strikes_ - periods;
+    strikes_since_ += strike_forgiven_after * static_cast<long>(periods);
   }
   if (tokens_ < 1.0) return false;
   tokens_ -= 1.0;

@@ -75,6 +75,33 @@ def test_next_to_another_site_redirects_home():
             assert response.status == 302 and response.header("Location") == "/", (evil, response.header("Location"))
 
 
+def test_csrf_token_is_rotated_at_login_and_bound_to_the_session():
+    env, server = started()
+    with server:
+        browser = Browser(server)
+        planted = "a" * 32  # e.g. set by a sibling subdomain before the victim logs in
+        browser.cookies["csrftoken"] = planted
+        response = browser.login("alice")
+        assert response.status == 302
+        rotated = browser.cookies["csrftoken"]
+        assert rotated != planted and re.fullmatch(r"[0-9a-f]{32}", rotated), rotated
+        # The planted token is worthless now, even sent as both cookie and field ...
+        browser.cookies["csrftoken"] = planted
+        refused = browser.post_form("/accounts/logout/", {})
+        assert refused.status == 403, refused.status
+        assert browser.get("/api/me").status == 200  # still logged in
+        # ... and so is another session's token: each session has its own.
+        other = logged_in(server, "alice")
+        assert other.cookies["csrftoken"] != rotated
+        browser.cookies["csrftoken"] = other.cookies["csrftoken"]
+        assert browser.post_form("/accounts/logout/", {}).status == 403
+        # A page view hands the session's token back; with it the logout goes through.
+        page = browser.get("/")
+        assert page.status == 200 and browser.cookies["csrftoken"] == rotated
+        assert f'content="{rotated}"' in page.body or rotated in page.body
+        assert browser.post_form("/accounts/logout/", {}).status == 302
+
+
 def test_post_without_csrf_token_is_forbidden():
     env, server = started()
     with server:

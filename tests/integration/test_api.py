@@ -68,6 +68,9 @@ def test_users_create_duplicate_update_delete():
         assert user["username"] == "dave" and user["is_active"] is True
         duplicate = boss.api("POST", "/api/users", {"username": "dave", "password": "pw"})
         assert duplicate.status == 409
+        for twin in ("DAVE", "Dave", "BOSS"):  # only the letter case differs
+            response = boss.api("POST", "/api/users", {"username": twin, "password": "pw"})
+            assert response.status == 409, (twin, response.status)
         logged_in(server, "dave", "pw")
         changed = boss.api("PATCH", f"/api/users/{user['id']}", {"is_staff": True, "password": "pw2"})
         assert changed.status == 200 and changed.json()["is_staff"] is True
@@ -141,6 +144,97 @@ def test_deactivating_a_user_closes_their_socket_and_sessions():
         asyncio.run(scenario())
         assert alice.api("GET", "/api/me").status == 401
         assert Browser(server).login("alice").status == 200  # inactive: the form again
+
+
+def error_for(room):
+    return lambda f: f.get("error") == "ROOM_ACCESS_DENIED" and f.get("room") == room
+
+
+def test_demoting_a_staff_member_takes_the_staff_room_from_the_open_socket():
+    env = Env(f'api_token = "{TOKEN}"').migrated()
+    env.add_user("boss", staff=True)
+    env.add_user("carol", staff=True)
+    env.add_user("dave", staff=True)
+    lobby = env.add_room("Lobby")
+    staff_room = env.add_room("Staff", staff_only=True)
+    with Server(env) as server:
+        boss = logged_in(server, "boss")
+        dave_id = [u["id"] for u in boss.api("GET", "/api/users").json()
+                   if u["username"] == "dave"][0]
+        dave = f"sessionid={logged_in(server, 'dave').session()}"
+        carol = f"sessionid={logged_in(server, 'carol').session()}"
+
+        async def scenario():
+            demoted = await ws_connect(server, dave)
+            witness = await ws_connect(server, carol)
+            for room in (staff_room, lobby):
+                await ws_send(demoted, command="join", room=room)
+                await ws_recv_until(demoted, lambda f, r=room: f.get("join") == str(r))
+            await ws_send(witness, command="join", room=staff_room)
+            await ws_recv_until(witness, lambda f: f.get("join") == str(staff_room))
+            response = await asyncio.to_thread(boss.api, "PATCH", f"/api/users/{dave_id}",
+                                               {"is_staff": False})
+            assert response.status == 200 and response.json()["is_staff"] is False
+            # Told at once, on the socket already open; the others see dave leave.
+            await ws_recv_until(demoted, error_for(staff_room))
+            await ws_recv_until(witness, lambda f: f.get("msg_type") == 5 and
+                                f.get("username") == "dave")
+            # The staff room's messages no longer reach it (the lobby's still do) ...
+            await ws_send(witness, command="send", room=staff_room, message="staff only")
+            await ws_send(witness, command="join", room=lobby)
+            await ws_send(witness, command="send", room=lobby, message="marker")
+            frame = await ws_recv_until(demoted, lambda f: "message" in f and "error" not in f)
+            assert frame["message"] == "marker", frame
+            # ... and it cannot send there, re-join, or list its users.
+            for command in ({"command": "send", "room": staff_room, "message": "x"},
+                            {"command": "join", "room": staff_room},
+                            {"command": "room_users", "room": staff_room}):
+                await ws_send(demoted, **command)
+                await ws_recv_until(demoted, error_for(staff_room))
+            await demoted.close()
+            await witness.close()
+        asyncio.run(scenario())
+
+
+def test_a_new_password_closes_the_users_open_sockets():
+    env, server, lobby = started()
+    with server:
+        boss = logged_in(server, "boss")
+        alice = logged_in(server, "alice")
+        alice_id = alice.api("GET", "/api/me").json()["id"]
+
+        async def scenario():
+            ws = await ws_connect(server, f"sessionid={alice.session()}")
+            await ws_send(ws, command="join", room=lobby)
+            await ws_recv(ws)
+            response = await asyncio.to_thread(boss.api, "PATCH", f"/api/users/{alice_id}",
+                                               {"password": "a new secret"})
+            assert response.status == 200
+            assert await ws_close_code(ws) == 1008
+        asyncio.run(scenario())
+        assert alice.api("GET", "/api/me").status == 401
+
+
+def test_logout_closes_the_sockets_of_that_session_only():
+    env, server, lobby = started()
+    with server:
+        phone = logged_in(server, "alice")
+        laptop = logged_in(server, "alice")
+
+        async def scenario():
+            on_phone = await ws_connect(server, f"sessionid={phone.session()}")
+            on_laptop = await ws_connect(server, f"sessionid={laptop.session()}")
+            for ws in (on_phone, on_laptop):
+                await ws_send(ws, command="join", room=lobby)
+                await ws_recv_until(ws, lambda f: f.get("join") == str(lobby))
+            response = await asyncio.to_thread(phone.post_form, "/accounts/logout/", {})
+            assert response.status == 302, response.status
+            assert await ws_close_code(on_phone) == 1008
+            await ws_send(on_laptop, command="send", room=lobby, message="still here")
+            frame = await ws_recv_until(on_laptop, lambda f: f.get("message") == "still here")
+            assert frame["username"] == "alice"
+            await on_laptop.close()
+        asyncio.run(scenario())
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ within one (PROTOCOL.md §1 and §3)."""
 import asyncio
 
 from redis_fixture import TwoServers, frames_until, joined, room_users_until, until_delivered
-from whisper_fixture import BIN, run_tests, ws_connect, ws_recv, ws_recv_until, ws_send
+from whisper_fixture import (BIN, Browser, logged_in, run_tests, ws_close_code, ws_connect,
+                             ws_recv, ws_recv_until, ws_send)
 
 
 def entered(room, username):
@@ -138,6 +139,34 @@ def test_staff_only_room_refuses_non_staff_on_either_process_while_staff_chat_ac
                              "message": "from tina"}
             await first.close()
             await second.close()
+        asyncio.run(scenario())
+
+
+def test_a_demotion_and_a_logout_on_one_process_reach_sockets_on_the_other():
+    token = "cross-process-api-token-0123"
+    with TwoServers(staff=("sam", "tina"), staff_rooms=("Staff",),
+                    extra_config=f'api_token = "{token}"') as s:
+        staff_room = s.rooms["Staff"]
+        admin = Browser(s.first)
+        sam_id = [u["id"] for u in admin.api("GET", "/api/users", token=token).json()
+                  if u["username"] == "sam"][0]
+        tina_browser = logged_in(s.first, "tina")  # logs in on the first process ...
+
+        async def scenario():
+            sam = await joined(s.second, s.cookie(s.second, "sam"), staff_room)
+            # ... and her socket is on the second.
+            tina = await joined(s.second, f"sessionid={tina_browser.session()}", staff_room)
+            response = await asyncio.to_thread(admin.api, "PATCH", f"/api/users/{sam_id}",
+                                               {"is_staff": False}, token)
+            assert response.status == 200
+            await ws_recv_until(sam, lambda f: f.get("error") == "ROOM_ACCESS_DENIED" and
+                                f.get("room") == staff_room, timeout=10)
+            await ws_recv_until(tina, lambda f: f.get("msg_type") == 5 and
+                                f.get("username") == "sam", timeout=10)
+            response = await asyncio.to_thread(tina_browser.post_form, "/accounts/logout/", {})
+            assert response.status == 302
+            assert await ws_close_code(tina) == 1008
+            await sam.close()
         asyncio.run(scenario())
 
 

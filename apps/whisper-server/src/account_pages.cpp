@@ -2,9 +2,11 @@
 // Argon2 runs on the password worker; the answer is sent from there.
 #include <spdlog/spdlog.h>
 
+#include "csrf_token.hpp"
 #include "http_util.hpp"
 #include "site.hpp"
 #include "whisper/password.hpp"
+#include "whisper/session_store.hpp"
 
 namespace whisper_server {
 namespace {
@@ -43,10 +45,16 @@ std::string session_cookie(const site_context& site, const visitor& who, const s
 // Logs `user` in: ends the visitor's previous session, starts a new one, redirects.
 net::http_response start_session(const site_context& site, const visitor& who,
                                  const whisper::user& user, const std::string& next) {
-  if (!who.session_id.empty()) site.sessions.remove(who.session_id);
+  if (!who.session_id.empty()) {
+    site.sessions.remove(who.session_id);
+    site.hub.end_session(whisper::session_tag(who.session_id));
+  }
   const std::string id = site.sessions.create(user.id, site.config.session_lifetime);
   auto response = redirect_response(safe_redirect_target(next));
   response.headers.emplace_back("Set-Cookie", session_cookie(site, who, id));
+  // The CSRF token rotates with the session and is bound to it: one planted before the
+  // login is worthless after it.
+  response.headers.emplace_back("Set-Cookie", csrf_set_cookie(who, session_csrf_token(id)));
   site.log->info("login: user {} (id {})", user.username, user.id);
   return response;
 }
@@ -112,6 +120,8 @@ void login(const site_context& site, net::http_request& request, const visitor& 
 void logout(const site_context& site, const visitor& who, const net::http_responder& respond) {
   if (!who.session_id.empty()) {
     site.sessions.remove(who.session_id);
+    // The WebSockets this session opened end with it (in every process).
+    site.hub.end_session(whisper::session_tag(who.session_id));
     site.log->info("logout: user {}", who.user ? who.user->username : "");
   }
   auto response = redirect_response("/accounts/login/");

@@ -92,7 +92,15 @@ void update_user(const site_context& site, const net::http_request& request, whi
     }
     if (!site.users.update(updated)) return not_found("User");
     if (deactivated || new_password) site.sessions.remove_user(updated.id);
-    if (deactivated) site.hub.disconnect_user(updated.id);
+    // Open WebSockets follow the account at once, in every process: a new password ends
+    // every session (so every connection); otherwise each connection re-checks its rooms
+    // against the new flags (a demoted staff member leaves the staff-only rooms).
+    if (new_password && !deactivated) {
+      site.hub.disconnect_user(updated.id, whisper::close_code::policy_violation,
+                               "password changed");
+    } else {
+      site.hub.update_user(updated);
+    }
     site.log->info("user {} updated", updated.username);
     return json_value_response(200, user_json(updated, true));
   };

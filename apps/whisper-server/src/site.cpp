@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "access_log.hpp"
+#include "csrf_token.hpp"
 #include "http_util.hpp"
 #include "net/log_text.hpp"
 #include "page_template.hpp"
@@ -132,7 +133,8 @@ void site::handle(net::http_request&& request, net::http_responder first_respond
     const bool api = starts_with(request.path, "/api/");
     if (is_unsafe(request.method) && !who.via_api_token) {
       const std::string token = submitted_csrf_token(request);
-      if (who.csrf_cookie.empty() || !constant_time_equal(token, who.csrf_cookie)) {
+      const std::string expected = expected_csrf_token(who);
+      if (expected.empty() || !constant_time_equal(token, expected)) {
         log->info("CSRF verification failed: {} {} from {}", net::log_text(request.method, 16),
                   net::log_text(request.path), request.remote_address);
         respond(api ? json_error(403, "CSRF_FAILED", "CSRF verification failed.")
@@ -170,9 +172,9 @@ void site::handle(net::http_request&& request, net::http_responder first_respond
 net::http_response render_page(const site_context& site, const visitor& who, std::string_view asset,
                                std::string_view fallback,
                                const std::map<std::string, std::string, std::less<>>& extra) {
-  std::string csrf = who.csrf_cookie;
-  const bool new_token = csrf.empty();
-  if (new_token) csrf = whisper::random_token(16);
+  std::string csrf = expected_csrf_token(who);
+  if (csrf.empty()) csrf = whisper::random_token(16);
+  const bool new_token = csrf != who.csrf_cookie;
   template_values values = extra;
   values["csrf_token"] = csrf;
   values["username"] = who.user ? who.user->username : "";
@@ -181,15 +183,22 @@ net::http_response render_page(const site_context& site, const visitor& who, std
   values["cookie_name"] = site.config.cookie_name;
   const web_asset* page = find_web_asset(asset);
   auto response = html_response(200, render_template(page ? page->body : fallback, values));
-  if (new_token) {
-    // Not HttpOnly: the pages' scripts read it to send X-CSRFToken (as Django's).
-    cookie_options options;
-    options.http_only = false;
-    options.secure = who.secure;
-    options.max_age = 365LL * 24 * 3600;
-    response.headers.emplace_back("Set-Cookie", set_cookie_value(csrf_cookie_name, csrf, options));
-  }
+  if (new_token) response.headers.emplace_back("Set-Cookie", csrf_set_cookie(who, csrf));
   return response;
+}
+
+std::string expected_csrf_token(const visitor& who) {
+  if (!who.session_id.empty()) return session_csrf_token(who.session_id);
+  return who.csrf_cookie;
+}
+
+std::string csrf_set_cookie(const visitor& who, const std::string& token) {
+  // Not HttpOnly: the pages' scripts read it to send X-CSRFToken (as Django's).
+  cookie_options options;
+  options.http_only = false;
+  options.secure = who.secure;
+  options.max_age = 365LL * 24 * 3600;
+  return set_cookie_value(csrf_cookie_name, token, options);
 }
 
 }  // namespace whisper_server

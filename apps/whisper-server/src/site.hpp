@@ -60,6 +60,13 @@ struct visitor {
 inline constexpr const char* csrf_cookie_name = "csrftoken";
 inline constexpr const char* csrf_field_name = "csrfmiddlewaretoken";
 
+/// The CSRF token this visitor's unsafe requests must carry: bound to the session when
+/// logged in (session_csrf_token), else the csrftoken cookie (double submit, as before a
+/// login). Empty when there is none yet.
+std::string expected_csrf_token(const visitor& who);
+/// The Set-Cookie value that hands the pages' scripts a CSRF token.
+std::string csrf_set_cookie(const visitor& who, const std::string& token);
+
 /// Django's username rule: letters, digits and @.+-_ only, 1 to 150 characters.
 bool valid_username(std::string_view name);
 
@@ -85,8 +92,8 @@ bool metrics_access_allowed(const std::string& mode, const std::string& remote_a
                             bool via_api_token);
 
 /// Renders an embedded page ("login.html") with the common values (csrf_token,
-/// username, is_staff) plus `extra`, and sets the csrftoken cookie if the visitor had
-/// none. `fallback` is used while the asset does not exist.
+/// username, is_staff) plus `extra`, and sets the csrftoken cookie when the visitor's
+/// differs from the token expected of it. `fallback` is used while the asset does not exist.
 net::http_response render_page(const site_context& site, const visitor& who, std::string_view asset,
                                std::string_view fallback,
                                const std::map<std::string, std::string, std::less<>>& extra = {});

@@ -56,8 +56,22 @@ std::vector<whisper::user> sqlite_user_store::list() {
   return users;
 }
 
+// Usernames are unique regardless of letter case ("ADMIN" beside "admin" would let one
+// user pass for another in the chat). Called with the database lock held, so no insert
+// can slip between the check and the write. Usernames are ASCII (valid_username), which
+// SQLite's NOCASE folds.
+void sqlite_user_store::refuse_case_twin(const whisper::user& u) {
+  statement query(db_, "SELECT username FROM users WHERE username = ? COLLATE NOCASE AND id != ?");
+  query.bind(1, u.username).bind(2, u.id);
+  if (query.step()) {
+    throw whisper::duplicate_username("a user named '" + query.column_text(0) +
+                                      "' already exists (usernames are compared ignoring case)");
+  }
+}
+
 whisper::user sqlite_user_store::create(const whisper::user& u, const std::string& password_hash) {
   auto guard = db_.lock();
+  refuse_case_twin(whisper::user{0, u.username, {}, false, true});
   statement insert(db_,
                    "INSERT INTO users (username, name, password_hash, is_staff, is_active, "
                    "date_joined) VALUES (?, ?, ?, ?, ?, ?)");
@@ -75,6 +89,7 @@ whisper::user sqlite_user_store::create(const whisper::user& u, const std::strin
 
 bool sqlite_user_store::update(const whisper::user& u) {
   auto guard = db_.lock();
+  refuse_case_twin(u);
   statement change(db_,
                    "UPDATE users SET username = ?, name = ?, is_staff = ?, is_active = ? "
                    "WHERE id = ?");

@@ -28,6 +28,8 @@ class sqlite_user_store final : public whisper::user_store {
   std::int64_t count();
 
  private:
+  /// Throws duplicate_username if another user (not u.id) has u's name in another case.
+  void refuse_case_twin(const whisper::user& u);
   database& db_;
 };
 

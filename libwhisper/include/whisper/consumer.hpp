@@ -115,7 +115,8 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   // Rate limiting: touched only from on_text(), which the transport serialises.
   double tokens_ = 0;
   std::chrono::steady_clock::time_point refilled_{};
-  double strikes_ = 0;  // RATE_LIMITED answers not yet forgiven (one per second)
+  std::size_t strikes_ = 0;  // RATE_LIMITED answers not yet forgiven (one per second)
+  std::chrono::steady_clock::time_point strikes_since_{};  // forgiveness counted from
 };
 
 }  // namespace whisper

@@ -16,10 +16,12 @@ constexpr int max_read_rounds = 4;
 }  // namespace
 
 ws_connection::ws_connection(worker& owner, connection_socket socket, whisper::user who,
-                             std::string remote_address, ip_slot address_slot, user_slot user_count)
+                             std::string login_session, std::string remote_address,
+                             ip_slot address_slot, user_slot user_count)
     : owner_(owner),
       socket_(std::move(socket)),
       user_(std::move(who)),
+      login_session_(std::move(login_session)),
       remote_(std::move(remote_address)),
       address_slot_(std::move(address_slot)),
       user_slot_(std::move(user_count)),
@@ -50,7 +52,7 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   flush();
   if (finished_) return;
   try {
-    consumer_ = ctx.hub.connect(shared_from_this(), user_);
+    consumer_ = ctx.hub.connect(shared_from_this(), user_, login_session_);
   } catch (const std::exception& e) {
     spdlog::error("websocket user={} remote={}: the hub refused the connection: {}", user_.username,
                   remote_, e.what());
