@@ -10,19 +10,14 @@
 
 namespace whisper {
 
-namespace {
-// RATE_LIMITED strikes are forgiven one per this much time (limits::rate_limit_strikes).
-// Whole strikes only: N refusals in quick succession are N strikes, whatever the jitter.
-constexpr std::chrono::steady_clock::duration strike_forgiven_after = std::chrono::seconds(1);
-}  // namespace
-
 consumer::consumer(chat& hub, std::shared_ptr<connection> conn, whisper::user who,
                    std::string session)
-    : hub_(hub), conn_(std::move(conn)), user_(std::move(who)), session_(std::move(session)) {
-  // A new connection starts with a full bucket (the burst).
-  tokens_ = hub_.options().limits.command_burst;
-  refilled_ = hub_.steady_now();
-}
+    : hub_(hub),
+      conn_(std::move(conn)),
+      user_(std::move(who)),
+      session_(std::move(session)),
+      limiter_(hub.options().limits.commands_per_second, hub.options().limits.command_burst,
+               hub.options().limits.rate_limit_strikes, hub.steady_now()) {}
 
 consumer::~consumer() = default;
 
@@ -49,13 +44,11 @@ void consumer::on_text(std::string_view frame) {
     close(close_code::message_too_big, "frame too large");
     return;
   }
-  if (!take_token()) {
+  const rate_limiter::verdict verdict = limiter_.take(hub_.steady_now());
+  if (verdict != rate_limiter::verdict::accept) {
     stats.rate_limited.fetch_add(1, std::memory_order_relaxed);
     send_error(error_code::rate_limited);
-    if (strikes_ == 0) strikes_since_ = hub_.steady_now();  // forgiveness counts from here
-    if (++strikes_ >= lim.rate_limit_strikes) {
-      close(close_code::policy_violation, "rate limit");
-    }
+    if (verdict == rate_limiter::verdict::close) close(close_code::policy_violation, "rate limit");
     return;  // the refused frame is not processed
   }
   try {
@@ -64,27 +57,6 @@ void consumer::on_text(std::string_view frame) {
     // Nothing a client sends may throw into the transport (e.g. bad_alloc while decoding).
     send_error(error_code::bad_request);
   }
-}
-
-bool consumer::take_token() {
-  const limits& lim = hub_.options().limits;
-  if (lim.commands_per_second <= 0) return true;  // rate limiting switched off
-  const auto now = hub_.steady_now();
-  const double elapsed = std::chrono::duration<double>(now - refilled_).count();
-  refilled_ = now;
-  if (elapsed > 0) {
-    tokens_ = std::min(lim.command_burst, tokens_ + elapsed * lim.commands_per_second);
-  }
-  // Strikes fade with time, never with one accepted command: a client that sends at
-  // twice the rate gets every other command through and must still be closed.
-  if (strikes_ > 0 && now - strikes_since_ >= strike_forgiven_after) {
-    const auto periods = static_cast<std::size_t>((now - strikes_since_) / strike_forgiven_after);
-    strikes_ = periods >= strikes_ ? 0 : strikes_ - periods;
-    strikes_since_ += strike_forgiven_after * static_cast<long>(periods);
-  }
-  if (tokens_ < 1.0) return false;
-  tokens_ -= 1.0;
-  return true;
 }
 
 void consumer::on_close() {

@@ -17,6 +17,7 @@
 #include "whisper/channel_layer.hpp"
 #include "whisper/connection.hpp"
 #include "whisper/errors.hpp"
+#include "whisper/rate_limiter.hpp"
 #include "whisper/room.hpp"
 #include "whisper/user.hpp"
 
@@ -95,7 +96,6 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   std::optional<room> room_for_user(room_id id);
   /// The room policy's verdict on a room for the user as it is now.
   std::optional<error_code> refused(const room& r) const;
-  bool take_token();
 
   chat& hub_;
   std::shared_ptr<connection> conn_;
@@ -112,11 +112,8 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   // Set by the first send that overflowed, so the slow client is closed only once.
   std::atomic<bool> overflowed_{false};
 
-  // Rate limiting: touched only from on_text(), which the transport serialises.
-  double tokens_ = 0;
-  std::chrono::steady_clock::time_point refilled_{};
-  std::size_t strikes_ = 0;  // RATE_LIMITED answers not yet forgiven (one per second)
-  std::chrono::steady_clock::time_point strikes_since_{};  // forgiveness counted from
+  // Commands: touched only from on_text(), which the transport serialises.
+  rate_limiter limiter_;
 };
 
 }  // namespace whisper

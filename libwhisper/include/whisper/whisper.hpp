@@ -16,6 +16,7 @@
 #include "whisper/password.hpp"
 #include "whisper/presence.hpp"
 #include "whisper/protocol.hpp"
+#include "whisper/rate_limiter.hpp"
 #include "whisper/room.hpp"
 #include "whisper/room_directory.hpp"
 #include "whisper/session_store.hpp"

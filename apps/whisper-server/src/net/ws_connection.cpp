@@ -101,11 +101,11 @@ void ws_connection::queue_control(std::uint8_t kind, std::string payload) {
 
 bool ws_connection::accept_control_frame() {
   switch (control_limit_.take(owner_.now())) {
-    case control_frame_limiter::verdict::accept:
+    case whisper::rate_limiter::verdict::accept:
       return true;
-    case control_frame_limiter::verdict::refuse:
+    case whisper::rate_limiter::verdict::refuse:
       return false;
-    case control_frame_limiter::verdict::close:
+    case whisper::rate_limiter::verdict::close:
       spdlog::info("websocket user={} remote={}: pings over the rate limit, closing (1008)",
                    user_.username, remote_);
       close(whisper::close_code::policy_violation, "rate limit");

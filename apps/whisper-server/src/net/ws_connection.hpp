@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "connection_socket.hpp"
-#include "control_frame_limiter.hpp"
 #include "frame_parser.hpp"
 #include "frame_writer.hpp"
 #include "whisper/connection.hpp"
 #include "whisper/consumer.hpp"
 #include "whisper/outbound_queue.hpp"
+#include "whisper/rate_limiter.hpp"
 #include "whisper/user.hpp"
 #include "worker.hpp"
 
@@ -83,7 +83,7 @@ class ws_connection final : public whisper::connection,
   std::shared_ptr<whisper::consumer> consumer_;
   whisper::outbound_queue queue_;
   frame_parser parser_;
-  control_frame_limiter control_limit_;  // pings and pongs the client sends
+  whisper::rate_limiter control_limit_;  // pings and pongs the client sends
 
   // Writer state (io thread): frames taken from the queue, the first not yet fully
   // written at pending_index_, of which written_ bytes (header included) are out.

@@ -1,27 +1,28 @@
-// The control-frame rate limit: a token bucket with the command limits, and strikes
-// (forgiven at one per second) that close a client that keeps pinging past the rate.
-#include "control_frame_limiter.hpp"
-
+// The rate limit on what a client sends (commands; a transport's pings and pongs): a
+// token bucket, and strikes (forgiven one per second) that close a client that keeps
+// sending past the rate.
 #include <doctest/doctest.h>
 
 #include <chrono>
 
-namespace net = whisper_server::net;
-using verdict = net::control_frame_limiter::verdict;
+#include "whisper/rate_limiter.hpp"
+
+using whisper::rate_limiter;
+using verdict = rate_limiter::verdict;
 using namespace std::chrono_literals;
 
 namespace {
 const auto start = std::chrono::steady_clock::time_point{} + 1h;
 }  // namespace
 
-TEST_CASE("control frames: the burst is accepted, then frames are refused") {
-  net::control_frame_limiter limit(20.0, 40.0, 50, start);
+TEST_CASE("rate limit: the burst is accepted, then frames are refused") {
+  rate_limiter limit(20.0, 40.0, 50, start);
   for (int i = 0; i < 40; ++i) REQUIRE(limit.take(start) == verdict::accept);
   CHECK(limit.take(start) == verdict::refuse);
 }
 
-TEST_CASE("control frames: tokens come back at the steady rate, up to the burst") {
-  net::control_frame_limiter limit(20.0, 40.0, 50, start);
+TEST_CASE("rate limit: tokens come back at the steady rate, up to the burst") {
+  rate_limiter limit(20.0, 40.0, 50, start);
   for (int i = 0; i < 40; ++i) limit.take(start);
   CHECK(limit.take(start + 50ms) == verdict::accept);  // one token in 1/20 s
   CHECK(limit.take(start + 50ms) == verdict::refuse);
@@ -30,16 +31,16 @@ TEST_CASE("control frames: tokens come back at the steady rate, up to the burst"
   CHECK(limit.take(later) == verdict::refuse);
 }
 
-TEST_CASE("control frames: a flood is closed after rate_limit_strikes refusals") {
-  net::control_frame_limiter limit(20.0, 40.0, 50, start);
+TEST_CASE("rate limit: a flood is closed after rate_limit_strikes refusals") {
+  rate_limiter limit(20.0, 40.0, 50, start);
   for (int i = 0; i < 40; ++i) limit.take(start);
   for (int i = 0; i < 49; ++i) REQUIRE(limit.take(start) == verdict::refuse);
   CHECK(limit.take(start) == verdict::close);
 }
 
-TEST_CASE("control frames: accepted frames between refusals do not reset the strikes") {
+TEST_CASE("rate limit: accepted frames between refusals do not reset the strikes") {
   // Mostly refused (two refusals per accepted frame): closed all the same.
-  net::control_frame_limiter limit(20.0, 1.0, 10, start);
+  rate_limiter limit(20.0, 1.0, 10, start);
   auto now = start;
   verdict last = verdict::accept;
   for (int round = 0; round < 20 && last != verdict::close; ++round) {
@@ -51,9 +52,9 @@ TEST_CASE("control frames: accepted frames between refusals do not reset the str
   CHECK(last == verdict::close);
 }
 
-TEST_CASE("control frames: a client steadily faster than the rate is closed") {
+TEST_CASE("rate limit: a client steadily faster than the rate is closed") {
   // 30 a second against 20: some get through, the strikes grow faster than forgiven.
-  net::control_frame_limiter limit(20.0, 1.0, 50, start);
+  rate_limiter limit(20.0, 1.0, 50, start);
   auto now = start;
   int accepted = 0;
   verdict last = verdict::accept;
@@ -66,9 +67,9 @@ TEST_CASE("control frames: a client steadily faster than the rate is closed") {
   CHECK(accepted > 50);
 }
 
-TEST_CASE("control frames: strikes are forgiven over time") {
+TEST_CASE("rate limit: strikes are forgiven over time") {
   // A burst past the limit now and then (well under the strikes) never adds up.
-  net::control_frame_limiter limit(20.0, 40.0, 50, start);
+  rate_limiter limit(20.0, 40.0, 50, start);
   auto now = start;
   for (int round = 0; round < 10; ++round) {
     for (int i = 0; i < 40; ++i) REQUIRE(limit.take(now) == verdict::accept);
@@ -77,7 +78,25 @@ TEST_CASE("control frames: strikes are forgiven over time") {
   }
 }
 
-TEST_CASE("control frames: a rate of 0 switches the limit off") {
-  net::control_frame_limiter limit(0.0, 0.0, 1, start);
+TEST_CASE("rate limit: a rate of 0 switches the limit off") {
+  rate_limiter limit(0.0, 0.0, 1, start);
   for (int i = 0; i < 10000; ++i) REQUIRE(limit.take(start) == verdict::accept);
+}
+
+TEST_CASE("rate limit: strikes are whole, so quick refusals reach the limit whatever the jitter") {
+  // Three refusals a few milliseconds apart against three strikes: closed on the third.
+  rate_limiter limit(0.1, 1.0, 3, start);
+  REQUIRE(limit.take(start) == verdict::accept);
+  CHECK(limit.take(start + 3ms) == verdict::refuse);
+  CHECK(limit.take(start + 7ms) == verdict::refuse);
+  CHECK(limit.take(start + 11ms) == verdict::close);
+}
+
+TEST_CASE("rate limit: one strike is forgiven per whole second since the first") {
+  rate_limiter limit(0.001, 1.0, 3, start);
+  REQUIRE(limit.take(start) == verdict::accept);
+  REQUIRE(limit.take(start) == verdict::refuse);          // strike 1, counted from start
+  REQUIRE(limit.take(start + 900ms) == verdict::refuse);  // strike 2: nothing forgiven yet
+  CHECK(limit.take(start + 1100ms) == verdict::refuse);   // one forgiven, strike 2 again
+  CHECK(limit.take(start + 1200ms) == verdict::close);    // strike 3
 }
