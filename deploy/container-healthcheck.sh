@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The image's HEALTHCHECK: GET /healthz on the port container-start.sh listens on, with
-# bash alone (the runtime image has no curl). Exit 0 when the server answers 200
-# (database and channel layer reachable), 1 otherwise.
+# bash alone (the runtime image has no curl). Exit 0 when the server answers 200 (the
+# database is usable; a Redis that is down answers 200 "degraded", since the process
+# still serves its own clients' rooms), 1 otherwise (503: the database is not usable).
 set -uo pipefail
 listen=${WHISPER_LISTEN:-0.0.0.0:8000}
 port=${listen##*:}

@@ -266,6 +266,13 @@ def test_help_shows_each_flags_meaning_type_and_default():
     assert "network threads; 0: one per core" in out, out
     # No config flag is described by CLI11's placeholder alone any more.
     assert not re.search(r"--[a-z0-9-]+ TEXT\b", out), out
+    # Subcommands name what their arguments are, too.
+    env = Env()
+    for command, expected in (("createroom", "--title TITLE"), ("runserver", "address HOST:PORT"),
+                              ("changepassword", "username NAME"),
+                              ("bench-users", "--cookies FILE")):
+        out = env.cli(command, "--help").stdout
+        assert expected in out, (command, expected, out)
 
 
 def test_quickstart_creates_admin_once_and_rooms():

@@ -173,8 +173,9 @@ int main(int argc, char** argv) {
       app.add_subcommand("createsuperuser", "Create a staff user (asks for a password)");
   auto super_opts = std::make_shared<new_user_options>();
   super_opts->superuser = true;
-  superuser->add_option("--username", super_opts->username, "Username (asked if omitted)");
-  superuser->add_option("--name", super_opts->name, "Display name");
+  superuser->add_option("--username", super_opts->username, "Username (asked if omitted)")
+      ->type_name("NAME");
+  superuser->add_option("--name", super_opts->name, "Display name")->type_name("TEXT");
   superuser->add_flag("--no-input", super_opts->no_input,
                       "Do not prompt: password from WHISPER_PASSWORD or stdin");
   superuser->callback([&] {
@@ -183,7 +184,9 @@ int main(int argc, char** argv) {
 
   auto* createuser = app.add_subcommand("createuser", "Create a user");
   auto user_opts = std::make_shared<new_user_options>();
-  createuser->add_option("username", user_opts->username, "Username")->required();
+  createuser->add_option("username", user_opts->username, "Username")
+      ->type_name("NAME")
+      ->required();
   createuser->add_flag("--staff", user_opts->staff, "Make the user staff");
   createuser->add_option("--name", user_opts->name, "Display name");
   createuser->add_flag("--no-input", user_opts->no_input,
@@ -195,7 +198,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("changepassword", "Set a user's password (ends their sessions)");
   auto change_user = std::make_shared<std::string>();
   auto change_no_input = std::make_shared<bool>(false);
-  changepassword->add_option("username", *change_user, "Username")->required();
+  changepassword->add_option("username", *change_user, "Username")->type_name("NAME")->required();
   changepassword->add_flag("--no-input", *change_no_input,
                            "Do not prompt: password from WHISPER_PASSWORD or stdin");
   changepassword->callback([&] {
@@ -207,7 +210,7 @@ int main(int argc, char** argv) {
   auto* createroom = app.add_subcommand("createroom", "Create a chat room");
   auto room_title = std::make_shared<std::string>();
   auto room_staff = std::make_shared<bool>(false);
-  createroom->add_option("--title", *room_title, "Room title")->required();
+  createroom->add_option("--title", *room_title, "Room title")->type_name("TITLE")->required();
   createroom->add_flag("--staff-only", *room_staff, "Only staff users may enter");
   createroom->callback([&] {
     action = [=](const server_config& c) {
@@ -220,7 +223,10 @@ int main(int argc, char** argv) {
 
   auto listen_override = std::make_shared<std::string>();
   auto* runserver = app.add_subcommand("runserver", "Serve HTTP and the chat WebSocket");
-  runserver->add_option("address", *listen_override, "ADDR:PORT (default: listen, 127.0.0.1:8000)");
+  runserver
+      ->add_option("address", *listen_override,
+                   "Where to listen (default: the listen setting, 127.0.0.1:8000)")
+      ->type_name("HOST:PORT");
   // The serving commands log start-up warnings through the server's log (its format),
   // and SIGHUP re-reads the configuration from the same sources.
   serve_context serve;
@@ -238,7 +244,9 @@ int main(int argc, char** argv) {
 
   auto* quickstart = app.add_subcommand(
       "quickstart", "Migrate, create an admin and two rooms if there are none, then runserver");
-  quickstart->add_option("address", *listen_override, "ADDR:PORT (default: listen)");
+  quickstart
+      ->add_option("address", *listen_override, "Where to listen (default: the listen setting)")
+      ->type_name("HOST:PORT");
   quickstart->callback([&] {
     serving = true;
     action = [&](const server_config&) {
@@ -251,9 +259,12 @@ int main(int argc, char** argv) {
   auto bench = std::make_shared<bench_users_options>();
   auto* bench_users = app.add_subcommand(
       "bench-users", "Create N users with a session each and write their cookies (load tests)");
-  bench_users->add_option("--count", bench->count, "How many users")->required();
-  bench_users->add_option("--prefix", bench->prefix, "Username prefix (users PREFIX1..PREFIXN)");
+  bench_users->add_option("--count", bench->count, "How many users")->type_name("N")->required();
+  bench_users->add_option("--prefix", bench->prefix, "Username prefix (users PREFIX1..PREFIXN)")
+      ->type_name("PREFIX")
+      ->capture_default_str();
   bench_users->add_option("--cookies", bench->cookies_file, "File for the sessionid=... lines")
+      ->type_name("FILE")
       ->required();
   bench_users->add_flag("--staff", bench->staff, "Make the users staff");
   bench_users->callback(
