@@ -86,6 +86,12 @@ std::shared_ptr<consumer> chat::connect(std::shared_ptr<connection> conn, user w
   auto made =
       std::make_shared<consumer>(*this, std::move(conn), std::move(who), std::move(session));
   made->attach();
+  {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    // Assigned, not emplaced: a consumer dropped without on_close() may have left an
+    // expired entry at this address.
+    connections_[made.get()] = made;
+  }
   stats_.connections_opened.fetch_add(1, std::memory_order_relaxed);
   return made;
 }
@@ -127,6 +133,26 @@ std::uint64_t chat::open_connections() const {
   const auto closed = stats_.connections_closed.load(std::memory_order_relaxed);
   const auto opened = stats_.connections_opened.load(std::memory_order_relaxed);
   return opened >= closed ? opened - closed : 0;
+}
+
+std::vector<std::shared_ptr<consumer>> chat::connections() {
+  std::vector<std::shared_ptr<consumer>> open;
+  std::lock_guard<std::mutex> lock(connections_mutex_);
+  open.reserve(connections_.size());
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    if (auto live = it->second.lock()) {
+      open.push_back(std::move(live));
+      ++it;
+    } else {
+      it = connections_.erase(it);  // dropped without on_close()
+    }
+  }
+  return open;
+}
+
+void chat::forget_connection(const consumer* gone) {
+  std::lock_guard<std::mutex> lock(connections_mutex_);
+  connections_.erase(gone);
 }
 
 const event_handler* chat::handler_for(std::string_view type) const {

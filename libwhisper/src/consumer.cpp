@@ -77,6 +77,7 @@ void consumer::on_close() {
     hub_.stats().leaves.fetch_add(1, std::memory_order_relaxed);
     if (notify) hub_.layer().group_send(group_name(room), make_leave_event(room, user_.username));
   }
+  hub_.forget_connection(this);
   // Last: the layer holds this consumer alive until here.
   hub_.layer().remove_channel(channel_name_);
   hub_.stats().connections_closed.fetch_add(1, std::memory_order_relaxed);

@@ -237,6 +237,42 @@ def test_logout_closes_the_sockets_of_that_session_only():
         asyncio.run(scenario())
 
 
+def test_account_changes_made_by_another_process_reach_open_sockets():
+    """The changepassword command and a direct database change (as another process or
+    machine would make) reach a running server's open WebSockets within seconds."""
+    env = Env().migrated()
+    env.add_user("alice")
+    env.add_user("dave", staff=True)
+    lobby = env.add_room("Lobby")
+    staff_room = env.add_room("Staff", staff_only=True)
+    with Server(env) as server:
+        alice = f"sessionid={logged_in(server, 'alice').session()}"
+        dave = f"sessionid={logged_in(server, 'dave').session()}"
+
+        async def scenario():
+            on_alice = await ws_connect(server, alice)
+            on_dave = await ws_connect(server, dave)
+            await ws_send(on_dave, command="join", room=staff_room)
+            await ws_recv_until(on_dave, lambda f: f.get("join") == str(staff_room))
+            await ws_send(on_alice, command="join", room=lobby)
+            await ws_recv(on_alice)
+            # Another process demotes dave: his socket leaves the staff room.
+            await asyncio.to_thread(env.sql, "UPDATE users SET is_staff = 0 WHERE username = 'dave'")
+            await ws_recv_until(on_dave, error_for(staff_room), timeout=10)
+            # The changepassword command ends alice's sessions: her socket is closed, and
+            # the old cookie opens no new one.
+            await asyncio.to_thread(env.cli_ok, "changepassword", "alice", "--no-input",
+                                    stdin="a brand new secret\n")
+            assert await ws_close_code(on_alice, timeout=10) == 1008
+            try:
+                refused = await ws_connect(server, alice)
+            except Exception:
+                refused = None
+            assert refused is None, "an ended session opened a WebSocket"
+            await on_dave.close()
+        asyncio.run(scenario())
+
+
 if __name__ == "__main__":
     assert BIN, "set WHISPER_SERVER_BIN"
     run_tests(globals())

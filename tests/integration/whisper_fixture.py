@@ -4,12 +4,14 @@ binary on a free loopback port, a cookie-keeping HTTP client and WebSocket helpe
 Every wait is bounded; a test only ever signals the server process it started.
 """
 import asyncio
+import contextlib
 import http.client
 import json
 import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -58,6 +60,11 @@ class Env:
         return subprocess.run([BIN, "--config", self.config, *args], input=stdin,
                               capture_output=True, text=True, timeout=timeout,
                               env=child_environment(env))
+
+    def sql(self, statement):
+        """Runs one SQL statement on the database as another process would (sqlite3)."""
+        with contextlib.closing(sqlite3.connect(self.db, timeout=10)) as db, db:
+            db.execute(statement)
 
     def cli_ok(self, *args, **kwargs):
         result = self.cli(*args, **kwargs)

@@ -143,3 +143,15 @@ TEST_CASE("a user.changed event survives the trip through another process") {
   broken.data = "{\"is_staff\":1}";
   CHECK_FALSE(user_from_changed_event(broken));
 }
+
+TEST_CASE_FIXTURE(chat_fixture, "connections() lists the open connections, not the closed ones") {
+  client alice = connect("alice", false, 80, session_tag("a"));
+  client bob = connect("bob", false, 81);
+  CHECK(hub->connections().size() == 2);
+  alice.session->on_close();
+  const auto open = hub->connections();
+  REQUIRE(open.size() == 1);
+  CHECK(open[0] == bob.session);
+  CHECK(bob.session->session().empty());
+  CHECK(alice.session->session() == session_tag("a"));
+}

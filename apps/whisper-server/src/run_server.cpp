@@ -11,6 +11,7 @@
 #include <functional>
 #include <thread>
 
+#include "account_watch.hpp"
 #include "chat_backend.hpp"
 #include "database_file_guard.hpp"
 #include "logging.hpp"
@@ -180,6 +181,10 @@ int run_server(const server_config& requested, const serve_context& serving) {
                      });
   metrics.transport.store(&server.stats(), std::memory_order_release);
   server.listen();
+  // Accounts and sessions changed by another process (the changepassword command, a
+  // server on the same database) reach this one's open sockets within two seconds.
+  // Made after the server and so gone before it: no re-check runs while it stops.
+  account_watch accounts(*db, users, sessions, hub, log, std::chrono::seconds(2));
   // IPv6 hosts need brackets in a URL.
   const std::string host = address.find(':') == std::string::npos ? address : "[" + address + "]";
   log->info(

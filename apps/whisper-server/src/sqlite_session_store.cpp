@@ -83,6 +83,20 @@ void sqlite_session_store::remove_user(whisper::user_id user) {
   }
 }
 
+void sqlite_session_store::drop_cache() {
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cache_.clear();
+}
+
+std::unordered_set<std::string> sqlite_session_store::live_session_tags() {
+  std::unordered_set<std::string> tags;
+  auto guard = db_.lock();
+  statement query(db_, "SELECT id FROM sessions WHERE expires_at > ?");
+  query.bind(1, unix_seconds_now());
+  while (query.step()) tags.insert(whisper::session_tag(query.column_text(0)));
+  return tags;
+}
+
 int sqlite_session_store::purge_expired() {
   auto guard = db_.lock();
   statement erase(db_, "DELETE FROM sessions WHERE expires_at <= ?");

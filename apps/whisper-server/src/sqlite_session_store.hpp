@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "sqlite_db.hpp"
 #include "whisper/session_store.hpp"
@@ -32,6 +33,11 @@ class sqlite_session_store final : public whisper::session_store {
   void remove_user(whisper::user_id user) override;
   /// Deletes every expired session row. Returns how many.
   int purge_expired();
+  /// Forgets every cached session: the next lookups ask the database (another process
+  /// may have ended sessions).
+  void drop_cache();
+  /// The tags (whisper::session_tag) of every unexpired session in the database.
+  std::unordered_set<std::string> live_session_tags();
 
  private:
   struct cached {

@@ -8,8 +8,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "whisper/auth.hpp"
 #include "whisper/channel_layer.hpp"
@@ -102,6 +105,12 @@ class chat {
   chat_stats& stats() { return stats_; }
   /// Connections open now (opened − closed).
   std::uint64_t open_connections() const;
+  /// The consumers of this process's open connections, at this moment (a snapshot: each
+  /// may close at any time). For re-checking live connections against a store that
+  /// another process changed; not for the hot path (it copies the whole set).
+  std::vector<std::shared_ptr<consumer>> connections();
+  /// Used by consumer::on_close(): the connection is no longer open.
+  void forget_connection(const consumer* gone);
 
   /// The handler for an event type, or null.
   const event_handler* handler_for(std::string_view type) const;
@@ -122,6 +131,9 @@ class chat {
   std::map<std::string, event_handler, std::less<>> event_handlers_;
   bool chat_types_forward_wire_ = true;  // no chat.* handler replaced
   chat_stats stats_;
+  // Open connections, for connections(): one insert per connect, one erase per close.
+  std::mutex connections_mutex_;
+  std::unordered_map<const consumer*, std::weak_ptr<consumer>> connections_;
 };
 
 /// The group every connection of a user is in: "user-<id>" (used to disconnect a user

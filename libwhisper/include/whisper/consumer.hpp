@@ -52,6 +52,8 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   /// from another thread (the id and the username never change).
   whisper::user user() const;
   const std::string& channel_name() const { return channel_name_; }
+  /// The tag of the login session this connection rides on (empty: none).
+  const std::string& session() const { return session_; }
   chat& hub() const { return hub_; }
   /// Sends one frame to this client; a client too slow to take it is disconnected (1013).
   void send(const frame_ptr& frame);
