@@ -57,8 +57,8 @@ class http_session final : public session, public std::enable_shared_from_this<h
 
   worker& owner_;
   connection_socket socket_;
-  std::string remote_;  // the TCP peer
-  std::string client_;  // whom a trusted proxy says it speaks for, else remote_
+  std::string remote_;    // the TCP peer
+  std::string client_;    // whom a trusted proxy says it speaks for, else remote_
   ip_slot address_slot_;  // this connection in the per-IP count (moves to the WebSocket)
   std::unique_ptr<websocketpp::http::parser::request> parser_;
   std::size_t request_bytes_ = 0;  // fed to the parser for the current request
