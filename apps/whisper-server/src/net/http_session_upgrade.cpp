@@ -94,9 +94,9 @@ void http_session::upgrade(http_request&& request) {
   if (!user_count) {
     ctx.stats.refused_user_limit.fetch_add(1, std::memory_order_relaxed);
     // Logged through refuse(): rate-limited, as one account can retry at will.
-    return refuse(429, "too many connections for this user",
-                  "too many connections for user " + result.who->username +
-                      " (max_connections_per_user)");
+    return refuse(
+        429, "too many connections for this user",
+        "too many connections for user " + result.who->username + " (max_connections_per_user)");
   }
 
   // Accepted: the socket moves to a ws_connection; this session and its request go away.
