@@ -27,10 +27,11 @@ PASSWORD = "correct horse battery staple"
 
 
 def child_environment(extra=None):
-    """The environment for the server under test: without the test runner's own
-    WHISPER_*_BIN variables (the server warns about WHISPER_* names it does not know)."""
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_BIN")}
-    env.pop("WHISPER_PASSWORD", None)
+    """The environment for the server under test: without any WHISPER_* variable of the
+    test run's own (WHISPER_SERVER_BIN, WHISPER_FAULTS_SANITIZED, WHISPER_STAGES...: the
+    server warns about WHISPER_* names it does not know, and settings must come from the
+    test alone); a test passes the ones it means in `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WHISPER_")}
     env.update(extra or {})
     return env
 
