@@ -36,6 +36,10 @@ void user_disconnect(consumer& self, const event& e) {
     if (const json::value* r = o.if_contains("reason"); r && r->is_string()) {
       reason = std::string(r->get_string());
     }
+    // A logout: only the connections of that session (the others of the user stay).
+    if (const json::value* s = o.if_contains("session"); s && s->is_string()) {
+      if (s->get_string() != self.session()) return;
+    }
   }
   self.close(code, reason);
 }
@@ -87,10 +91,13 @@ std::shared_ptr<consumer> chat::connect(std::shared_ptr<connection> conn, user w
       std::make_shared<consumer>(*this, std::move(conn), std::move(who), std::move(session));
   made->attach();
   {
+    // At the head of the list of open connections (links inside the consumers: no
+    // allocation, two pointers per connection).
     std::lock_guard<std::mutex> lock(connections_mutex_);
-    // Assigned, not emplaced: a consumer dropped without on_close() may have left an
-    // expired entry at this address.
-    connections_[made.get()] = made;
+    made->registry_next_ = connections_head_;
+    if (connections_head_) connections_head_->registry_prev_ = made.get();
+    connections_head_ = made.get();
+    made->registered_ = true;
   }
   stats_.connections_opened.fetch_add(1, std::memory_order_relaxed);
   return made;
@@ -116,9 +123,11 @@ void chat::disconnect_user(user_id id, int code, std::string_view reason) {
   layer_.group_send(user_group_name(id), make_user_disconnect_event(code, reason));
 }
 
-void chat::end_session(std::string_view session, int code, std::string_view reason) {
-  if (session.empty()) return;  // no tag: no connection could be in that group
-  layer_.group_send(session_group_name(session), make_user_disconnect_event(code, reason));
+void chat::end_session(user_id id, std::string_view session, int code, std::string_view reason) {
+  if (session.empty()) return;  // no tag: no connection rides on that session
+  // Through the user's group, which every connection of the user is in anyway: a group
+  // per session would cost every connection a second membership for a rare event.
+  layer_.group_send(user_group_name(id), make_user_disconnect_event(code, reason, session));
 }
 
 void chat::update_user(const user& now) {
@@ -138,21 +147,24 @@ std::uint64_t chat::open_connections() const {
 std::vector<std::shared_ptr<consumer>> chat::connections() {
   std::vector<std::shared_ptr<consumer>> open;
   std::lock_guard<std::mutex> lock(connections_mutex_);
-  open.reserve(connections_.size());
-  for (auto it = connections_.begin(); it != connections_.end();) {
-    if (auto live = it->second.lock()) {
-      open.push_back(std::move(live));
-      ++it;
-    } else {
-      it = connections_.erase(it);  // dropped without on_close()
-    }
+  for (consumer* c = connections_head_; c != nullptr; c = c->registry_next_) {
+    // Null for a consumer whose destructor waits for this lock to unlink itself.
+    if (auto live = c->weak_from_this().lock()) open.push_back(std::move(live));
   }
   return open;
 }
 
-void chat::forget_connection(const consumer* gone) {
+void chat::forget_connection(consumer* gone) {
   std::lock_guard<std::mutex> lock(connections_mutex_);
-  connections_.erase(gone);
+  if (!gone->registered_) return;  // twice (on_close, then the destructor), or never
+  if (gone->registry_prev_) {
+    gone->registry_prev_->registry_next_ = gone->registry_next_;
+  } else {
+    connections_head_ = gone->registry_next_;
+  }
+  if (gone->registry_next_) gone->registry_next_->registry_prev_ = gone->registry_prev_;
+  gone->registry_prev_ = gone->registry_next_ = nullptr;
+  gone->registered_ = false;
 }
 
 const event_handler* chat::handler_for(std::string_view type) const {
@@ -172,10 +184,6 @@ std::chrono::steady_clock::time_point chat::steady_now() const {
 
 std::string user_group_name(user_id id) {
   return "user-" + std::to_string(id);
-}
-
-std::string session_group_name(std::string_view session) {
-  return "session-" + std::string(session);
 }
 
 }  // namespace whisper

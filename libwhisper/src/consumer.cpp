@@ -16,17 +16,17 @@ consumer::consumer(chat& hub, std::shared_ptr<connection> conn, whisper::user wh
       conn_(std::move(conn)),
       user_(std::move(who)),
       session_(std::move(session)),
-      limiter_(hub.options().limits.commands_per_second, hub.options().limits.command_burst,
-               hub.options().limits.rate_limit_strikes, hub.steady_now()) {}
+      limiter_(hub.options().limits, hub.steady_now()) {}
 
-consumer::~consumer() = default;
+consumer::~consumer() {
+  // A transport that dropped its consumer without on_close() must not leave it listed.
+  hub_.forget_connection(this);
+}
 
 void consumer::attach() {
   channel_name_ = hub_.layer().add_channel(shared_from_this());
   // Every connection of a user shares a group, so the user can be disconnected anywhere.
   hub_.layer().group_add(user_group_name(user_.id), channel_name_);
-  // ... and every connection of a login session, so a logout closes exactly those.
-  if (!session_.empty()) hub_.layer().group_add(session_group_name(session_), channel_name_);
 }
 
 whisper::user consumer::user() const {

@@ -77,12 +77,13 @@ event_ptr make_room_deleted_event(room_id room) {
   return finish(std::move(e));
 }
 
-event_ptr make_user_disconnect_event(int code, std::string_view reason) {
+event_ptr make_user_disconnect_event(int code, std::string_view reason, std::string_view session) {
   event e;
   e.type = std::string(event_type::user_disconnect);
   json::object data;
   data["code"] = code;
   data["reason"] = json::string_view(reason.data(), reason.size());
+  if (!session.empty()) data["session"] = json::string_view(session.data(), session.size());
   e.data = json::serialize(data);
   return std::make_shared<const event>(std::move(e));  // no wire frame: it closes instead
 }

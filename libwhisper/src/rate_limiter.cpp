@@ -10,25 +10,20 @@ namespace {
 constexpr rate_limiter::clock::duration strike_forgiven_after = std::chrono::seconds(1);
 }  // namespace
 
-rate_limiter::rate_limiter(double per_second, double burst, std::size_t max_strikes,
-                           clock::time_point now)
-    : per_second_(per_second),
-      burst_(burst),
-      max_strikes_(max_strikes),
-      tokens_(burst),
-      refilled_(now),
-      strikes_since_(now) {}
+rate_limiter::rate_limiter(const limits& rules, clock::time_point now)
+    : rules_(&rules), tokens_(rules.command_burst), refilled_(now), strikes_since_(now) {}
 
 rate_limiter::verdict rate_limiter::take(clock::time_point now) {
-  if (per_second_ <= 0) return verdict::accept;
+  const double per_second = rules_->commands_per_second;
+  if (per_second <= 0) return verdict::accept;
   if (now > refilled_) {
     const double elapsed = std::chrono::duration<double>(now - refilled_).count();
-    tokens_ = std::min(burst_, tokens_ + elapsed * per_second_);
+    tokens_ = std::min(rules_->command_burst, tokens_ + elapsed * per_second);
     refilled_ = now;
   }
   if (strikes_ > 0 && now - strikes_since_ >= strike_forgiven_after) {
-    const auto periods = static_cast<std::size_t>((now - strikes_since_) / strike_forgiven_after);
-    strikes_ = periods >= strikes_ ? 0 : strikes_ - periods;
+    const auto periods = static_cast<std::uint64_t>((now - strikes_since_) / strike_forgiven_after);
+    strikes_ = periods >= strikes_ ? 0 : static_cast<std::uint32_t>(strikes_ - periods);
     strikes_since_ += strike_forgiven_after * static_cast<clock::rep>(periods);
   }
   if (tokens_ >= 1.0) {
@@ -36,7 +31,8 @@ rate_limiter::verdict rate_limiter::take(clock::time_point now) {
     return verdict::accept;
   }
   if (strikes_ == 0) strikes_since_ = now;  // the first strike: forgiveness counts from now
-  return ++strikes_ >= max_strikes_ ? verdict::close : verdict::refuse;
+  if (strikes_ < UINT32_MAX) ++strikes_;
+  return strikes_ >= rules_->rate_limit_strikes ? verdict::close : verdict::refuse;
 }
 
 }  // namespace whisper

@@ -101,18 +101,20 @@ TEST_CASE_FIXTURE(chat_fixture, "a deactivated account's open sockets are closed
 TEST_CASE_FIXTURE(chat_fixture, "ending a session closes only the connections of that session") {
   client phone = connect("alice", false, 70, session_tag("session-one"));
   client laptop = connect("alice", false, 70, session_tag("session-two"));
-  hub->end_session(session_tag("session-one"));
+  client bob = connect("bob", false, 71, session_tag("session-one"));  // same tag, other user
+  hub->end_session(70, session_tag("session-one"));
   CHECK(phone.conn->close_code() == close_code::policy_violation);
   CHECK(laptop.conn->closes().empty());
-  hub->end_session("");  // no tag names no connection
+  CHECK(bob.conn->closes().empty());
+  hub->end_session(70, "");  // no tag names no connection
   CHECK(laptop.conn->closes().empty());
 }
 
-TEST_CASE_FIXTURE(chat_fixture, "a closed connection's session group is left") {
+TEST_CASE_FIXTURE(chat_fixture, "a logout costs a connection no group of its own") {
   client phone = connect("alice", false, 70, session_tag("s"));
-  CHECK(layer.group_size(session_group_name(session_tag("s"))) == 1);
+  CHECK(layer.group_size(user_group_name(70)) == 1);
   phone.session->on_close();
-  CHECK(layer.group_size(session_group_name(session_tag("s"))) == 0);
+  CHECK(layer.group_size(user_group_name(70)) == 0);
 }
 
 TEST_CASE("the session-cookie authenticator tags the session, never with the cookie itself") {
@@ -154,4 +156,17 @@ TEST_CASE_FIXTURE(chat_fixture, "connections() lists the open connections, not t
   CHECK(open[0] == bob.session);
   CHECK(bob.session->session().empty());
   CHECK(alice.session->session() == session_tag("a"));
+}
+
+TEST_CASE_FIXTURE(chat_fixture, "a consumer dropped without on_close() leaves connections()") {
+  {
+    client ghost = connect("ghost", false, 90);
+    client carol = connect("carol", false, 91);
+    carol.session->on_close();
+    CHECK(hub->connections().size() == 1);
+    layer.remove_channel(ghost.session->channel_name());  // as a careless transport would
+  }
+  CHECK(hub->connections().empty());
+  client dave = connect("dave", false, 92);
+  CHECK(hub->connections().size() == 1);
 }

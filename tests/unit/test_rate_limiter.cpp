@@ -13,16 +13,26 @@ using namespace std::chrono_literals;
 
 namespace {
 const auto start = std::chrono::steady_clock::time_point{} + 1h;
+
+whisper::limits rules(double per_second, double burst, std::size_t strikes) {
+  whisper::limits lim;
+  lim.commands_per_second = per_second;
+  lim.command_burst = burst;
+  lim.rate_limit_strikes = strikes;
+  return lim;
+}
 }  // namespace
 
 TEST_CASE("rate limit: the burst is accepted, then frames are refused") {
-  rate_limiter limit(20.0, 40.0, 50, start);
+  const auto lim = rules(20.0, 40.0, 50);
+  rate_limiter limit(lim, start);
   for (int i = 0; i < 40; ++i) REQUIRE(limit.take(start) == verdict::accept);
   CHECK(limit.take(start) == verdict::refuse);
 }
 
 TEST_CASE("rate limit: tokens come back at the steady rate, up to the burst") {
-  rate_limiter limit(20.0, 40.0, 50, start);
+  const auto lim = rules(20.0, 40.0, 50);
+  rate_limiter limit(lim, start);
   for (int i = 0; i < 40; ++i) limit.take(start);
   CHECK(limit.take(start + 50ms) == verdict::accept);  // one token in 1/20 s
   CHECK(limit.take(start + 50ms) == verdict::refuse);
@@ -32,7 +42,8 @@ TEST_CASE("rate limit: tokens come back at the steady rate, up to the burst") {
 }
 
 TEST_CASE("rate limit: a flood is closed after rate_limit_strikes refusals") {
-  rate_limiter limit(20.0, 40.0, 50, start);
+  const auto lim = rules(20.0, 40.0, 50);
+  rate_limiter limit(lim, start);
   for (int i = 0; i < 40; ++i) limit.take(start);
   for (int i = 0; i < 49; ++i) REQUIRE(limit.take(start) == verdict::refuse);
   CHECK(limit.take(start) == verdict::close);
@@ -40,7 +51,8 @@ TEST_CASE("rate limit: a flood is closed after rate_limit_strikes refusals") {
 
 TEST_CASE("rate limit: accepted frames between refusals do not reset the strikes") {
   // Mostly refused (two refusals per accepted frame): closed all the same.
-  rate_limiter limit(20.0, 1.0, 10, start);
+  const auto lim = rules(20.0, 1.0, 10);
+  rate_limiter limit(lim, start);
   auto now = start;
   verdict last = verdict::accept;
   for (int round = 0; round < 20 && last != verdict::close; ++round) {
@@ -54,7 +66,8 @@ TEST_CASE("rate limit: accepted frames between refusals do not reset the strikes
 
 TEST_CASE("rate limit: a client steadily faster than the rate is closed") {
   // 30 a second against 20: some get through, the strikes grow faster than forgiven.
-  rate_limiter limit(20.0, 1.0, 50, start);
+  const auto lim = rules(20.0, 1.0, 50);
+  rate_limiter limit(lim, start);
   auto now = start;
   int accepted = 0;
   verdict last = verdict::accept;
@@ -69,7 +82,8 @@ TEST_CASE("rate limit: a client steadily faster than the rate is closed") {
 
 TEST_CASE("rate limit: strikes are forgiven over time") {
   // A burst past the limit now and then (well under the strikes) never adds up.
-  rate_limiter limit(20.0, 40.0, 50, start);
+  const auto lim = rules(20.0, 40.0, 50);
+  rate_limiter limit(lim, start);
   auto now = start;
   for (int round = 0; round < 10; ++round) {
     for (int i = 0; i < 40; ++i) REQUIRE(limit.take(now) == verdict::accept);
@@ -79,13 +93,15 @@ TEST_CASE("rate limit: strikes are forgiven over time") {
 }
 
 TEST_CASE("rate limit: a rate of 0 switches the limit off") {
-  rate_limiter limit(0.0, 0.0, 1, start);
+  const auto lim = rules(0.0, 0.0, 1);
+  rate_limiter limit(lim, start);
   for (int i = 0; i < 10000; ++i) REQUIRE(limit.take(start) == verdict::accept);
 }
 
 TEST_CASE("rate limit: strikes are whole, so quick refusals reach the limit whatever the jitter") {
   // Three refusals a few milliseconds apart against three strikes: closed on the third.
-  rate_limiter limit(0.1, 1.0, 3, start);
+  const auto lim = rules(0.1, 1.0, 3);
+  rate_limiter limit(lim, start);
   REQUIRE(limit.take(start) == verdict::accept);
   CHECK(limit.take(start + 3ms) == verdict::refuse);
   CHECK(limit.take(start + 7ms) == verdict::refuse);
@@ -93,7 +109,8 @@ TEST_CASE("rate limit: strikes are whole, so quick refusals reach the limit what
 }
 
 TEST_CASE("rate limit: one strike is forgiven per whole second since the first") {
-  rate_limiter limit(0.001, 1.0, 3, start);
+  const auto lim = rules(0.001, 1.0, 3);
+  rate_limiter limit(lim, start);
   REQUIRE(limit.take(start) == verdict::accept);
   REQUIRE(limit.take(start) == verdict::refuse);          // strike 1, counted from start
   REQUIRE(limit.take(start + 900ms) == verdict::refuse);  // strike 2: nothing forgiven yet

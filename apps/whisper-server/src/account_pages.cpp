@@ -47,7 +47,7 @@ net::http_response start_session(const site_context& site, const visitor& who,
                                  const whisper::user& user, const std::string& next) {
   if (!who.session_id.empty()) {
     site.sessions.remove(who.session_id);
-    site.hub.end_session(whisper::session_tag(who.session_id));
+    if (who.user) site.hub.end_session(who.user->id, whisper::session_tag(who.session_id));
   }
   const std::string id = site.sessions.create(user.id, site.config.session_lifetime);
   auto response = redirect_response(safe_redirect_target(next));
@@ -121,7 +121,7 @@ void logout(const site_context& site, const visitor& who, const net::http_respon
   if (!who.session_id.empty()) {
     site.sessions.remove(who.session_id);
     // The WebSockets this session opened end with it (in every process).
-    site.hub.end_session(whisper::session_tag(who.session_id));
+    if (who.user) site.hub.end_session(who.user->id, whisper::session_tag(who.session_id));
     site.log->info("logout: user {}", who.user ? who.user->username : "");
   }
   auto response = redirect_response("/accounts/login/");

@@ -11,7 +11,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "whisper/auth.hpp"
@@ -85,9 +84,9 @@ class chat {
   /// password changed: every session of the user ended).
   void disconnect_user(user_id id, int code = close_code::policy_violation,
                        std::string_view reason = "account disabled");
-  /// Closes the connections that ride on one login session (a logout), in every process.
-  /// `session` is the tag the authenticator gave (session_tag()).
-  void end_session(std::string_view session, int code = close_code::policy_violation,
+  /// Closes the connections of user `id` that ride on one login session (a logout), in
+  /// every process. `session` is the tag the authenticator gave (session_tag()).
+  void end_session(user_id id, std::string_view session, int code = close_code::policy_violation,
                    std::string_view reason = "logged out");
   /// Tells every live connection of a user, in every process, that the account changed:
   /// an inactive account is disconnected (1008); otherwise each connection takes the new
@@ -109,8 +108,8 @@ class chat {
   /// may close at any time). For re-checking live connections against a store that
   /// another process changed; not for the hot path (it copies the whole set).
   std::vector<std::shared_ptr<consumer>> connections();
-  /// Used by consumer::on_close(): the connection is no longer open.
-  void forget_connection(const consumer* gone);
+  /// Used by consumer::on_close() and ~consumer(): the connection is no longer open.
+  void forget_connection(consumer* gone);
 
   /// The handler for an event type, or null.
   const event_handler* handler_for(std::string_view type) const;
@@ -131,16 +130,14 @@ class chat {
   std::map<std::string, event_handler, std::less<>> event_handlers_;
   bool chat_types_forward_wire_ = true;  // no chat.* handler replaced
   chat_stats stats_;
-  // Open connections, for connections(): one insert per connect, one erase per close.
+  // Open connections, for connections(): a list linked through the consumers
+  // (consumer::registry_*), guarded by connections_mutex_.
   std::mutex connections_mutex_;
-  std::unordered_map<const consumer*, std::weak_ptr<consumer>> connections_;
+  consumer* connections_head_ = nullptr;
 };
 
 /// The group every connection of a user is in: "user-<id>" (used to disconnect a user
 /// in every process).
 std::string user_group_name(user_id id);
-
-/// The group of every connection that rides on one login session: "session-<tag>".
-std::string session_group_name(std::string_view session);
 
 }  // namespace whisper

@@ -114,6 +114,12 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   // Set by the first send that overflowed, so the slow client is closed only once.
   std::atomic<bool> overflowed_{false};
 
+  // chat's list of open connections (chat::connections), guarded by its mutex.
+  friend class chat;
+  consumer* registry_prev_ = nullptr;
+  consumer* registry_next_ = nullptr;
+  bool registered_ = false;
+
   // Commands: touched only from on_text(), which the transport serialises.
   rate_limiter limiter_;
 };

@@ -32,7 +32,8 @@ inline constexpr std::string_view chat_leave = "chat.leave";      ///< msg_type 
 /// The room was deleted: members are told (frame) and removed from it.
 inline constexpr std::string_view room_deleted = "room.deleted";
 /// Close every connection of a user (sent to the group user-<id>); `data` holds the
-/// close code and reason as {"code": N, "reason": "..."}.
+/// close code and reason as {"code": N, "reason": "..."}, and with "session": "<tag>"
+/// only the connections of that login session close (a logout).
 inline constexpr std::string_view user_disconnect = "user.disconnect";
 /// A user's account changed (sent to the group user-<id>): every live connection of the
 /// user takes the new flags and leaves the rooms the room policy no longer admits.
@@ -65,7 +66,9 @@ event_ptr make_leave_event(room_id room, std::string username);
 /// {"error": "ROOM_INVALID", "room": <id>, "message": "This room was deleted."}.
 event_ptr make_room_deleted_event(room_id room);
 /// Closes every connection of a user that receives it (see chat::disconnect_user).
-event_ptr make_user_disconnect_event(int code, std::string_view reason);
+/// With a `session` tag, only the connections of that login session close.
+event_ptr make_user_disconnect_event(int code, std::string_view reason,
+                                     std::string_view session = {});
 /// A user's account changed (see chat::update_user).
 event_ptr make_user_changed_event(const user& now);
 /// The account in a user.changed event (id 0: the receiver knows its own), or nullopt

@@ -104,11 +104,11 @@ void http_session::upgrade(http_request&& request) {
   auto self = shared_from_this();
   finished_ = true;
   owner_.remove(this);
-  auto conn = std::make_shared<ws_connection>(owner_, std::move(socket_), std::move(*result.who),
-                                              std::move(result.session), client_,
-                                              std::move(address_slot_), std::move(*user_count));
+  auto conn =
+      std::make_shared<ws_connection>(owner_, std::move(socket_), std::move(*result.who), client_,
+                                      std::move(address_slot_), std::move(*user_count));
   const std::string early = std::move(leftover_);
-  conn->start(response_101, early);
+  conn->start(response_101, early, std::move(result.session));
 }
 
 }  // namespace whisper_server::net

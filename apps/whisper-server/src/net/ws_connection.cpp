@@ -16,12 +16,10 @@ constexpr int max_read_rounds = 4;
 }  // namespace
 
 ws_connection::ws_connection(worker& owner, connection_socket socket, whisper::user who,
-                             std::string login_session, std::string remote_address,
-                             ip_slot address_slot, user_slot user_count)
+                             std::string remote_address, ip_slot address_slot, user_slot user_count)
     : owner_(owner),
       socket_(std::move(socket)),
       user_(std::move(who)),
-      login_session_(std::move(login_session)),
       remote_(std::move(remote_address)),
       address_slot_(std::move(address_slot)),
       user_slot_(std::move(user_count)),
@@ -29,13 +27,12 @@ ws_connection::ws_connection(worker& owner, connection_socket socket, whisper::u
              owner.context().options.limits.outbound_queue_frames),
       parser_(owner.context().options.limits.max_frame_bytes),
       // The command limits, applied to control frames in a bucket of their own.
-      control_limit_(owner.context().options.limits.commands_per_second,
-                     owner.context().options.limits.command_burst,
-                     owner.context().options.limits.rate_limit_strikes, owner.now()) {}
+      control_limit_(owner.context().options.limits, owner.now()) {}
 
 ws_connection::~ws_connection() = default;
 
-void ws_connection::start(std::string_view handshake_response, std::string_view early_bytes) {
+void ws_connection::start(std::string_view handshake_response, std::string_view early_bytes,
+                          std::string login_session) {
   owner_.add(shared_from_this());
   server_context& ctx = owner_.context();
   asio::error_code ec;
@@ -52,7 +49,7 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   flush();
   if (finished_) return;
   try {
-    consumer_ = ctx.hub.connect(shared_from_this(), user_, login_session_);
+    consumer_ = ctx.hub.connect(shared_from_this(), user_, std::move(login_session));
   } catch (const std::exception& e) {
     spdlog::error("websocket user={} remote={}: the hub refused the connection: {}", user_.username,
                   remote_, e.what());

@@ -31,16 +31,16 @@ class ws_connection final : public whisper::connection,
                             public queued_writer,
                             public std::enable_shared_from_this<ws_connection> {
  public:
-  /// `login_session`: the tag of the login session that authenticated the upgrade
-  /// (auth_result::session), handed to the hub so a logout closes this connection.
   ws_connection(worker& owner, connection_socket socket, whisper::user who,
-                std::string login_session, std::string remote_address, ip_slot address_slot,
-                user_slot user_count);
+                std::string remote_address, ip_slot address_slot, user_slot user_count);
   ~ws_connection() override;
 
   /// Queues the 101 answer (first, through the one writer), hands the connection to the
   /// hub, then parses `early_bytes` (frames sent right behind the upgrade request).
-  void start(std::string_view handshake_response, std::string_view early_bytes);
+  /// `login_session`: the tag of the login session that authenticated the upgrade
+  /// (auth_result::session), handed to the hub so a logout closes this connection.
+  void start(std::string_view handshake_response, std::string_view early_bytes,
+             std::string login_session);
 
   // whisper::connection
   whisper::send_result send(whisper::frame_ptr frame) override;
@@ -75,8 +75,7 @@ class ws_connection final : public whisper::connection,
 
   worker& owner_;
   connection_socket socket_;
-  whisper::user user_;         // handed to the hub in start()
-  std::string login_session_;  // likewise
+  whisper::user user_;  // handed to the hub in start()
   std::string remote_;
   ip_slot address_slot_;  // counted in the per-IP and per-user limits until finish()
   user_slot user_slot_;
