@@ -1,7 +1,6 @@
 """Login hardening against the real server: failed-login throttling per username and per
 client IP (HTTP 429 without a password check), equal cost and message for unknown users
 and wrong passwords, and session ids rotated at login."""
-import os
 import statistics
 import time
 
@@ -17,21 +16,11 @@ def started(extra_config="", argon2_memory_kib=None, argon2_time_cost=None):
     server's dummy hash are made with the same cost."""
     costs = {"WHISPER_ARGON2_MEMORY_KIB": argon2_memory_kib,
              "WHISPER_ARGON2_TIME_COST": argon2_time_cost}
-    saved = {name: os.environ.get(name) for name in costs}
-    try:
-        for name, value in costs.items():
-            if value is not None:
-                os.environ[name] = str(value)
-        env = Env(extra_config).migrated()
-        env.add_user("alice")
-        env.add_user("bob")
-        return env, Server(env)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    env = Env(extra_config, {name: str(v) for name, v in costs.items() if v is not None})
+    env.migrated()
+    env.add_user("alice")
+    env.add_user("bob")
+    return env, Server(env)
 
 
 def attempt(server, username, password):

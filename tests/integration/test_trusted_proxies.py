@@ -3,10 +3,8 @@ believes the proxy's X-Forwarded-For, so the login throttle, the per-address Web
 limit, `metrics = "local"` and the logs see the real client; without it (or from any
 other peer) the header is a claim the client makes about itself and is ignored."""
 import asyncio
-import os
 import time
 import urllib.parse
-from unittest import mock
 
 import websockets
 
@@ -16,11 +14,10 @@ ATTACKER, BOB_HOME = "203.0.113.5", "198.51.100.7"
 
 
 def started(extra_config="", environment=None):
-    with mock.patch.dict(os.environ, environment or {}):
-        env = Env("login_failures_per_minute = 5\nlogin_failures_per_minute_per_ip = 20\n" +
-                  extra_config).migrated()
-        env.add_user("bob")
-        return env, Server(env)
+    env = Env("login_failures_per_minute = 5\nlogin_failures_per_minute_per_ip = 20\n" +
+              extra_config).migrated()
+    env.add_user("bob")
+    return env, Server(env, environment=environment)
 
 
 def login_via(server, username, password, forwarded_for):

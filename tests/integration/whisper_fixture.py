@@ -45,9 +45,12 @@ def listening_socket():
 
 
 class Env:
-    """A temp directory with a config file pointing at a temp SQLite database."""
+    """A temp directory with a config file pointing at a temp SQLite database;
+    `environment`: WHISPER_* settings every command and server of this Env gets (they
+    override the file)."""
 
-    def __init__(self, extra_config=""):
+    def __init__(self, extra_config="", environment=None):
+        self.environment = dict(environment or {})
         self.tmp = tempfile.TemporaryDirectory(prefix="whisper-it-")
         self.dir = self.tmp.name
         self.db = os.path.join(self.dir, "whisper.db")
@@ -60,7 +63,7 @@ class Env:
     def cli(self, *args, stdin="", env=None, timeout=30):
         return subprocess.run([BIN, "--config", self.config, *args], input=stdin,
                               capture_output=True, text=True, timeout=timeout,
-                              env=child_environment(env))
+                              env=child_environment({**self.environment, **(env or {})}))
 
     def sql(self, statement):
         """Runs one SQL statement on the database as another process would (sqlite3)."""
@@ -89,14 +92,15 @@ class Env:
 
 
 class Server:
-    """The real whisper-server, started on 127.0.0.1 with port 0 (the log names the port)."""
+    """The real whisper-server, started on 127.0.0.1 with port 0 (the log names the port);
+    `environment`: variables for the server (e.g. WHISPER_* settings) beside the usual."""
 
-    def __init__(self, env, *extra_args, command="runserver"):
+    def __init__(self, env, *extra_args, command="runserver", environment=None):
         self.lines = []
         self.proc = subprocess.Popen(
             [BIN, "--config", env.config, *extra_args, command, "127.0.0.1:0"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env=child_environment())
+            env=child_environment({**env.environment, **(environment or {})}))
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.port = self._wait_for_port()
