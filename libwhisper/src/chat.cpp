@@ -66,7 +66,18 @@ chat::chat(channel_layer& layer, room_directory& rooms, whisper::presence& prese
   event_handlers_.emplace(std::string(event_type::user_changed), user_changed);
 }
 
-chat::~chat() = default;
+chat::~chat() {
+  // Consumers may outlive the hub (a layer destroyed after it still holds some): unlist
+  // them so that their destructors do not reach back into a hub that is gone.
+  std::lock_guard<std::mutex> lock(connections_mutex_);
+  for (consumer* c = connections_head_; c != nullptr;) {
+    consumer* next = c->registry_next_;
+    c->registry_prev_ = c->registry_next_ = nullptr;
+    c->registered_.store(false, std::memory_order_release);
+    c = next;
+  }
+  connections_head_ = nullptr;
+}
 
 void chat::set_room_policy(room_policy policy) {
   // An empty callback would throw on every join: it restores the default instead.
@@ -97,7 +108,7 @@ std::shared_ptr<consumer> chat::connect(std::shared_ptr<connection> conn, user w
     made->registry_next_ = connections_head_;
     if (connections_head_) connections_head_->registry_prev_ = made.get();
     connections_head_ = made.get();
-    made->registered_ = true;
+    made->registered_.store(true, std::memory_order_release);
   }
   stats_.connections_opened.fetch_add(1, std::memory_order_relaxed);
   return made;
@@ -156,7 +167,7 @@ std::vector<std::shared_ptr<consumer>> chat::connections() {
 
 void chat::forget_connection(consumer* gone) {
   std::lock_guard<std::mutex> lock(connections_mutex_);
-  if (!gone->registered_) return;  // twice (on_close, then the destructor), or never
+  if (!gone->registered_.load(std::memory_order_relaxed)) return;  // twice, or never
   if (gone->registry_prev_) {
     gone->registry_prev_->registry_next_ = gone->registry_next_;
   } else {
@@ -164,7 +175,7 @@ void chat::forget_connection(consumer* gone) {
   }
   if (gone->registry_next_) gone->registry_next_->registry_prev_ = gone->registry_prev_;
   gone->registry_prev_ = gone->registry_next_ = nullptr;
-  gone->registered_ = false;
+  gone->registered_.store(false, std::memory_order_release);
 }
 
 const event_handler* chat::handler_for(std::string_view type) const {

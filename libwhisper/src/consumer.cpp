@@ -20,7 +20,9 @@ consumer::consumer(chat& hub, std::shared_ptr<connection> conn, whisper::user wh
 
 consumer::~consumer() {
   // A transport that dropped its consumer without on_close() must not leave it listed.
-  hub_.forget_connection(this);
+  // Not listed any more (on_close() ran, or the hub is gone first and said so): the hub
+  // is not touched, it may no longer exist.
+  if (registered_.load(std::memory_order_acquire)) hub_.forget_connection(this);
 }
 
 void consumer::attach() {

@@ -118,7 +118,7 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   friend class chat;
   consumer* registry_prev_ = nullptr;
   consumer* registry_next_ = nullptr;
-  bool registered_ = false;
+  std::atomic<bool> registered_{false};
 
   // Commands: touched only from on_text(), which the transport serialises.
   rate_limiter limiter_;
