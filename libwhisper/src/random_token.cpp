@@ -28,17 +28,26 @@ void fill_random(unsigned char* out, std::size_t n) {
 
 }  // namespace detail
 
+namespace {
+
+// Lowercase hex of bytes, most significant nibble first.
+std::string to_hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(digits[bytes[i] >> 4]);
+    out.push_back(digits[bytes[i] & 0x0f]);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string random_token(std::size_t bytes) {
   std::vector<unsigned char> buf(bytes);
   detail::fill_random(buf.data(), bytes);
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char b : buf) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0x0f]);
-  }
-  return out;
+  return to_hex(buf.data(), bytes);
 }
 
 std::string session_tag(std::string_view session_id) {
@@ -49,13 +58,12 @@ std::string session_tag(std::string_view session_id) {
     h ^= c;
     h *= 1099511628211ULL;
   }
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = digits[h & 0x0f];
-    h >>= 4;
+  unsigned char big_endian[8];
+  for (int i = 7; i >= 0; --i) {
+    big_endian[i] = static_cast<unsigned char>(h & 0xff);
+    h >>= 8;
   }
-  return out;
+  return to_hex(big_endian, sizeof big_endian);
 }
 
 }  // namespace whisper
