@@ -21,10 +21,10 @@ class bot_connection final : public whisper::connection {
   explicit bot_connection(asio::io_context& io) : io_(io) {}
   void attach(const std::shared_ptr<whisper::consumer>& self) { self_ = self; }
 
-  whisper::send_result send(whisper::frame_ptr frame) override {
+  whisper::queue_result queue(whisper::payload_ptr frame) override {
     // Runs on whichever thread broadcast the frame: only hand it over.
     asio::post(io_, [this, frame] { on_frame(*frame); });
-    return whisper::send_result::queued;
+    return whisper::queue_result::queued;
   }
   void close(int, std::string_view) override {}
 
@@ -59,9 +59,9 @@ class bot_connection final : public whisper::connection {
 // A person's connection that records what arrives.
 class recording_connection final : public whisper::connection {
  public:
-  whisper::send_result send(whisper::frame_ptr frame) override {
+  whisper::queue_result queue(whisper::payload_ptr frame) override {
     frames.push_back(*frame);
-    return whisper::send_result::queued;
+    return whisper::queue_result::queued;
   }
   void close(int, std::string_view) override {}
   std::vector<std::string> frames;
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   whisper::in_process_channel_layer layer;
   whisper::memory_room_directory rooms;
   whisper::memory_presence presence;
-  whisper::chat hub(layer, rooms, presence);
+  whisper::chat_hub hub(layer, rooms, presence);
   const auto room = rooms.create("Help desk", false);
   const std::string room_id = std::to_string(room.id);
 

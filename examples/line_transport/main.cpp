@@ -23,24 +23,24 @@ namespace {
 class line_connection final : public whisper::connection,
                               public std::enable_shared_from_this<line_connection> {
  public:
-  line_connection(tcp::socket socket, whisper::chat& hub, const whisper::authenticator& auth)
+  line_connection(tcp::socket socket, whisper::chat_hub& hub, const whisper::authenticator& auth)
       : socket_(std::move(socket)), hub_(hub), auth_(auth) {}
 
   void start() { read_line(); }
 
-  whisper::send_result send(whisper::frame_ptr frame) override {
+  whisper::queue_result queue(whisper::payload_ptr frame) override {
     switch (queue_.push(std::move(frame))) {
       case whisper::outbound_queue::push_result::queued_first:
         asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
-        return whisper::send_result::queued;
+        return whisper::queue_result::queued;
       case whisper::outbound_queue::push_result::queued:
-        return whisper::send_result::queued;
+        return whisper::queue_result::queued;
       case whisper::outbound_queue::push_result::full:
-        return whisper::send_result::overflow;
+        return whisper::queue_result::overflow;
       case whisper::outbound_queue::push_result::closed:
         break;
     }
-    return whisper::send_result::closed;
+    return whisper::queue_result::closed;
   }
 
   void close(int, std::string_view) override {
@@ -106,7 +106,7 @@ class line_connection final : public whisper::connection,
   }
 
   tcp::socket socket_;
-  whisper::chat& hub_;
+  whisper::chat_hub& hub_;
   const whisper::authenticator& auth_;
   asio::streambuf input_;
   whisper::outbound_queue queue_{std::size_t{256} * 1024, 1024};
@@ -115,7 +115,8 @@ class line_connection final : public whisper::connection,
   std::shared_ptr<whisper::consumer> consumer_;
 };
 
-void accept_loop(tcp::acceptor& acceptor, whisper::chat& hub, const whisper::authenticator& auth) {
+void accept_loop(tcp::acceptor& acceptor, whisper::chat_hub& hub,
+                 const whisper::authenticator& auth) {
   acceptor.async_accept([&](std::error_code ec, tcp::socket socket) {
     if (ec) return;
     std::make_shared<line_connection>(std::move(socket), hub, auth)->start();
@@ -156,7 +157,7 @@ int main(int argc, char** argv) {
   whisper::memory_room_directory rooms;
   whisper::memory_presence presence;
   whisper::memory_user_store users;
-  whisper::chat hub(layer, rooms, presence);
+  whisper::chat_hub hub(layer, rooms, presence);
   rooms.create("General", false);
   users.create({0, "alice", "Alice", false, true}, "");
   users.create({0, "bob", "Bob", false, true}, "");

@@ -10,9 +10,9 @@
 namespace {
 class recording_connection final : public whisper::connection {
  public:
-  whisper::send_result send(whisper::frame_ptr frame) override {
+  whisper::queue_result queue(whisper::payload_ptr frame) override {
     frames.push_back(*frame);
-    return whisper::send_result::queued;
+    return whisper::queue_result::queued;
   }
   void close(int, std::string_view) override {}
   std::vector<std::string> frames;
@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   whisper::in_process_channel_layer layer;
   whisper::memory_room_directory rooms;
   whisper::memory_presence presence;
-  whisper::chat hub(layer, rooms, presence);
+  whisper::chat_hub hub(layer, rooms, presence);
   const auto ops = rooms.create("Operations", true);
 
   auto conn = std::make_shared<recording_connection>();

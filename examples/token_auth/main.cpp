@@ -26,9 +26,9 @@ class printing_connection final : public whisper::connection {
  public:
   explicit printing_connection(std::string who, std::vector<std::string>& log)
       : who_(std::move(who)), log_(log) {}
-  whisper::send_result send(whisper::frame_ptr frame) override {
+  whisper::queue_result queue(whisper::payload_ptr frame) override {
     log_.push_back(who_ + " <- " + *frame);
-    return whisper::send_result::queued;
+    return whisper::queue_result::queued;
   }
   void close(int code, std::string_view reason) override {
     log_.push_back(who_ + " closed " + std::to_string(code) + " " + std::string(reason));
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   whisper::in_process_channel_layer layer;
   whisper::memory_room_directory rooms;
   whisper::memory_presence presence;
-  whisper::chat hub(layer, rooms, presence);
+  whisper::chat_hub hub(layer, rooms, presence);
   const whisper::room lobby = rooms.create("Lobby", false);
 
   whisper::authenticator auth = [](const whisper::handshake& h) {

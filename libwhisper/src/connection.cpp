@@ -3,7 +3,7 @@
 
 namespace whisper {
 
-frame_ptr make_frame(std::string text) {
+payload_ptr make_payload(std::string text) {
   // make_shared: the control block and the string live in one allocation.
   return std::make_shared<const std::string>(std::move(text));
 }

@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <exception>
 
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/protocol.hpp"
 
 namespace whisper {
 
-consumer::consumer(chat& hub, std::shared_ptr<connection> conn, whisper::user who,
+consumer::consumer(chat_hub& hub, std::shared_ptr<connection> conn, whisper::user who,
                    std::string session)
     : hub_(hub),
       conn_(std::move(conn)),
@@ -38,7 +38,7 @@ whisper::user consumer::user() const {
 
 void consumer::on_text(std::string_view frame) {
   if (closed_.load(std::memory_order_acquire)) return;
-  chat_stats& stats = hub_.stats();
+  hub_stats& stats = hub_.stats();
   stats.frames_in.fetch_add(1, std::memory_order_relaxed);
   const limits& lim = hub_.options().limits;
   if (frame.size() > lim.max_frame_bytes) {
@@ -49,7 +49,7 @@ void consumer::on_text(std::string_view frame) {
   const rate_limiter::verdict verdict = limiter_.take(hub_.steady_now());
   if (verdict != rate_limiter::verdict::accept) {
     stats.rate_limited.fetch_add(1, std::memory_order_relaxed);
-    send_error(error_code::rate_limited);
+    queue_error(error_code::rate_limited);
     if (verdict == rate_limiter::verdict::close) close(close_code::policy_violation, "rate limit");
     return;  // the refused frame is not processed
   }
@@ -57,7 +57,7 @@ void consumer::on_text(std::string_view frame) {
     hub_.commands().dispatch(*this, frame, lim);
   } catch (const std::exception&) {
     // Nothing a client sends may throw into the transport (e.g. bad_alloc while decoding).
-    send_error(error_code::bad_request);
+    queue_error(error_code::bad_request);
   }
 }
 
@@ -85,27 +85,27 @@ void consumer::on_close() {
   hub_.stats().connections_closed.fetch_add(1, std::memory_order_relaxed);
 }
 
-void consumer::send(const frame_ptr& frame) {
+void consumer::queue(const payload_ptr& frame) {
   if (!frame) return;
-  switch (conn_->send(frame)) {
-    case send_result::queued:
+  switch (conn_->queue(frame)) {
+    case queue_result::queued:
       hub_.stats().deliveries.fetch_add(1, std::memory_order_relaxed);
       break;
-    case send_result::overflow:
+    case queue_result::overflow:
       // The client cannot keep up: drop it rather than let its backlog grow.
       if (!overflowed_.exchange(true, std::memory_order_acq_rel)) {
         hub_.stats().slow_disconnects.fetch_add(1, std::memory_order_relaxed);
         conn_->close(close_code::try_again_later, "client too slow");
       }
       break;
-    case send_result::closed:
+    case queue_result::closed:
       break;
   }
 }
 
-void consumer::send_error(error_code code, std::optional<room_id> room, std::string_view message) {
+void consumer::queue_error(error_code code, std::optional<room_id> room, std::string_view message) {
   hub_.stats().errors_sent.fetch_add(1, std::memory_order_relaxed);
-  send(encode_error(code, room, message));
+  queue(encode_error(code, room, message));
 }
 
 void consumer::close(int code, std::string_view reason) {
@@ -116,14 +116,14 @@ void consumer::deliver(const event_ptr& e) {
   // Deliveries racing with or after the close are dropped.
   if (!e || closed_.load(std::memory_order_acquire)) return;
   if (hub_.forwards_wire(e->type)) {
-    send(e->wire);  // the broadcast path: the shared frame, nothing else
+    queue(e->wire);  // the broadcast path: the shared frame, nothing else
     return;
   }
   try {
     if (const event_handler* handler = hub_.handler_for(e->type)) {
       (*handler)(*this, *e);
     } else if (e->wire) {
-      send(e->wire);  // an unknown type that brings its own frame is passed through
+      queue(e->wire);  // an unknown type that brings its own frame is passed through
     }
   } catch (const std::exception&) {
     // An embedder's handler failed: the channel layer must not see it. Drop the event.

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/consumer.hpp"
 #include "whisper/protocol.hpp"
 
@@ -18,11 +18,11 @@ constexpr std::string_view access_revoked_text = "Your access to this room was r
 std::optional<room> consumer::room_for_user(room_id id) {
   std::optional<whisper::room> found = hub_.rooms().find(id);
   if (!found) {
-    send_error(error_code::room_invalid, id);
+    queue_error(error_code::room_invalid, id);
     return std::nullopt;
   }
   if (auto why = refused(*found)) {
-    send_error(*why, id);
+    queue_error(*why, id);
     return std::nullopt;
   }
   return found;
@@ -44,11 +44,11 @@ void consumer::join(room_id room) {
     too_many = !already_in && rooms_.size() >= hub_.options().limits.max_rooms_per_connection;
   }
   if (too_many) {
-    send_error(error_code::room_access_denied, room, "too many rooms joined");
+    queue_error(error_code::room_access_denied, room, "too many rooms joined");
     return;
   }
   if (already_in) {
-    send(encode_join_reply(room, found->title));  // already in: only repeat the reply
+    queue(encode_join_reply(room, found->title));  // already in: only repeat the reply
     return;
   }
   const std::string group = group_name(room);
@@ -72,27 +72,27 @@ void consumer::join(room_id room) {
     }
     hub_.layer().group_discard(group, channel_name_);
     if (still_in) hub_.presence().left(room, user());  // else room.deleted already did
-    send_error(error_code::room_invalid, room);
+    queue_error(error_code::room_invalid, room);
     return;
   }
   // The account may have changed while we joined, before apply_user_change() could see
   // this room in rooms_: ask the policy again now that it is there, so no change is missed.
   if (auto why = refused(*found)) {
     forget_room(room, hub_.options().enter_leave_notices);
-    send_error(*why, room, access_revoked_text);
+    queue_error(*why, room, access_revoked_text);
     return;
   }
   hub_.stats().joins.fetch_add(1, std::memory_order_relaxed);
-  send(encode_join_reply(room, found->title));
+  queue(encode_join_reply(room, found->title));
 }
 
 void consumer::leave(room_id room) {
   if (!hub_.rooms().find(room)) {
-    send_error(error_code::room_invalid, room);
+    queue_error(error_code::room_invalid, room);
     return;
   }
   forget_room(room, hub_.options().enter_leave_notices);
-  send(encode_leave_reply(room));
+  queue(encode_leave_reply(room));
 }
 
 void consumer::forget_room(room_id room, bool notify) {
@@ -112,11 +112,11 @@ void consumer::say(room_id room, std::string_view message) {
   // Membership alone decides (no directory lookup on the hot path): a deleted room is
   // dropped from every consumer by its room.deleted event.
   if (!joined(room)) {
-    send_error(error_code::room_access_denied, room, "join the room first");
+    queue_error(error_code::room_access_denied, room, "join the room first");
     return;
   }
   if (message.size() > hub_.options().limits.max_message_bytes) {
-    send_error(error_code::message_too_long, room);
+    queue_error(error_code::message_too_long, room);
     return;
   }
   hub_.stats().messages_in.fetch_add(1, std::memory_order_relaxed);
@@ -132,7 +132,7 @@ void consumer::list_users(room_id room) {
   std::weak_ptr<consumer> self = weak_from_this();
   hub_.presence().list(room, [self, room](const std::vector<presence_entry>& users) {
     if (auto me = self.lock()) {
-      if (!me->closed_.load(std::memory_order_acquire)) me->send(encode_room_users(room, users));
+      if (!me->closed_.load(std::memory_order_acquire)) me->queue(encode_room_users(room, users));
     }
   });
 }
@@ -157,7 +157,7 @@ void consumer::apply_user_change(const whisper::user& now) {
     if (!found) continue;  // deleted: its room.deleted event removes it
     if (auto why = refused(*found)) {
       forget_room(id, notify);
-      send_error(*why, id, access_revoked_text);
+      queue_error(*why, id, access_revoked_text);
     }
   }
 }

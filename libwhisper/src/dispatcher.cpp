@@ -27,7 +27,7 @@ void send_command(consumer& self, const json::object& command) {
   if (!room) return;
   const json::value* message = command.if_contains("message");
   if (!message || !message->is_string()) {
-    self.send_error(error_code::bad_request, *room, "\"message\" must be a string");
+    self.queue_error(error_code::bad_request, *room, "\"message\" must be a string");
     return;
   }
   const json::string& text = message->get_string();
@@ -65,19 +65,19 @@ void dispatcher::dispatch(consumer& self, std::string_view frame, const limits& 
   json::value parsed =
       json::parse(json::string_view(frame.data(), frame.size()), ec, json::storage_ptr(), options);
   if (ec || !parsed.is_object()) {
-    self.send_error(error_code::bad_request, std::nullopt, "expected a JSON object");
+    self.queue_error(error_code::bad_request, std::nullopt, "expected a JSON object");
     return;
   }
   const json::object& command = parsed.get_object();
   const json::value* name = command.if_contains("command");
   if (!name || !name->is_string()) {
-    self.send_error(error_code::bad_request, std::nullopt, "\"command\" must be a string");
+    self.queue_error(error_code::bad_request, std::nullopt, "\"command\" must be a string");
     return;
   }
   const json::string& spelled = name->get_string();
   auto handler = handlers_.find(std::string_view(spelled.data(), spelled.size()));
   if (handler == handlers_.end()) {
-    self.send_error(error_code::bad_request, std::nullopt, "unknown command");
+    self.queue_error(error_code::bad_request, std::nullopt, "unknown command");
     return;
   }
   try {
@@ -85,26 +85,26 @@ void dispatcher::dispatch(consumer& self, std::string_view frame, const limits& 
   } catch (const std::exception&) {
     // An embedder's handler failed on this input: answer as a client error and keep
     // the connection. The exception text is not echoed (it may hold internal detail).
-    self.send_error(error_code::bad_request);
+    self.queue_error(error_code::bad_request);
   }
 }
 
 std::optional<long long> command_room(consumer& self, const json::object& command) {
   const json::value* room = command.if_contains("room");
   if (!room) {
-    self.send_error(error_code::bad_request, std::nullopt, "\"room\" is missing");
+    self.queue_error(error_code::bad_request, std::nullopt, "\"room\" is missing");
     return std::nullopt;
   }
   if (room->is_int64()) return room->get_int64();
   if (room->is_uint64()) {
-    self.send_error(error_code::room_invalid);  // too big for any room id
+    self.queue_error(error_code::room_invalid);  // too big for any room id
     return std::nullopt;
   }
   if (room->is_string()) {
     const json::string& text = room->get_string();
     if (auto id = parse_room_id(std::string_view(text.data(), text.size()))) return *id;
   }
-  self.send_error(error_code::room_invalid);
+  self.queue_error(error_code::room_invalid);
   return std::nullopt;
 }
 

@@ -18,7 +18,7 @@ namespace {
 constexpr std::string_view room_deleted_text = "This room was deleted.";
 
 // The wire frame of a core event type, or null for types without one.
-frame_ptr encode_core_wire(const event& e) {
+payload_ptr encode_core_wire(const event& e) {
   if (e.type == event_type::chat_message) {
     return encode_room_message(e.room, static_cast<msg_type>(e.kind), e.username, e.message);
   }
@@ -119,7 +119,7 @@ std::optional<user> user_from_changed_event(const event& e) {
   return u;
 }
 
-event_ptr make_custom_event(std::string type, room_id room, std::string data, frame_ptr wire) {
+event_ptr make_custom_event(std::string type, room_id room, std::string data, payload_ptr wire) {
   event e;
   e.type = std::move(type);
   e.room = room;

@@ -10,15 +10,15 @@ namespace whisper {
 outbound_queue::outbound_queue(std::size_t max_bytes, std::size_t max_frames)
     : max_bytes_(max_bytes), max_frames_(max_frames) {}
 
-outbound_queue::push_result outbound_queue::push(frame_ptr payload, std::uint8_t kind) {
+outbound_queue::push_result outbound_queue::push(payload_ptr payload, std::uint8_t kind) {
   return push_locked(std::move(payload), kind, true);
 }
 
-outbound_queue::push_result outbound_queue::push_unbounded(frame_ptr payload, std::uint8_t kind) {
+outbound_queue::push_result outbound_queue::push_unbounded(payload_ptr payload, std::uint8_t kind) {
   return push_locked(std::move(payload), kind, false);
 }
 
-outbound_queue::push_result outbound_queue::push_locked(frame_ptr payload, std::uint8_t kind,
+outbound_queue::push_result outbound_queue::push_locked(payload_ptr payload, std::uint8_t kind,
                                                         bool bounded) {
   const std::size_t size = payload ? payload->size() : 0;
   std::lock_guard<std::mutex> lock(mutex_);

@@ -12,8 +12,8 @@ namespace json = boost::json;
 
 namespace {
 
-frame_ptr to_frame(const json::object& o) {
-  return make_frame(json::serialize(o));
+payload_ptr to_frame(const json::object& o) {
+  return make_payload(json::serialize(o));
 }
 
 json::string_view as_json(std::string_view s) {
@@ -22,7 +22,7 @@ json::string_view as_json(std::string_view s) {
 
 }  // namespace
 
-frame_ptr encode_join_reply(room_id room, std::string_view title) {
+payload_ptr encode_join_reply(room_id room, std::string_view title) {
   json::object o;
   o.reserve(2);
   o["join"] = std::to_string(room);  // a string, as the original sends it
@@ -30,13 +30,13 @@ frame_ptr encode_join_reply(room_id room, std::string_view title) {
   return to_frame(o);
 }
 
-frame_ptr encode_leave_reply(room_id room) {
+payload_ptr encode_leave_reply(room_id room) {
   json::object o;
   o["leave"] = std::to_string(room);
   return to_frame(o);
 }
 
-frame_ptr encode_error(error_code code, std::optional<room_id> room, std::string_view message) {
+payload_ptr encode_error(error_code code, std::optional<room_id> room, std::string_view message) {
   json::object o;
   o.reserve(3);
   std::string_view spelled = to_string(code);
@@ -46,8 +46,8 @@ frame_ptr encode_error(error_code code, std::optional<room_id> room, std::string
   return to_frame(o);
 }
 
-frame_ptr encode_room_message(room_id room, msg_type kind, std::string_view username,
-                              std::string_view message) {
+payload_ptr encode_room_message(room_id room, msg_type kind, std::string_view username,
+                                std::string_view message) {
   json::object o;
   o.reserve(4);
   o["msg_type"] = static_cast<int>(kind);
@@ -58,7 +58,7 @@ frame_ptr encode_room_message(room_id room, msg_type kind, std::string_view user
   return to_frame(o);
 }
 
-frame_ptr encode_room_users(room_id room, const std::vector<presence_entry>& users) {
+payload_ptr encode_room_users(room_id room, const std::vector<presence_entry>& users) {
   json::object list;
   list.reserve(users.size());
   for (const presence_entry& e : users) {

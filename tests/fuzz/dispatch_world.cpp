@@ -10,8 +10,8 @@ namespace whisper_fuzz {
 
 namespace {
 
-whisper::chat_options fuzzed_options(FuzzedDataProvider& p) {
-  whisper::chat_options options;
+whisper::hub_options fuzzed_options(FuzzedDataProvider& p) {
+  whisper::hub_options options;
   whisper::limits& lim = options.limits;
   lim.max_frame_bytes =
       p.ConsumeBool() ? std::size_t{64} * 1024 : p.ConsumeIntegralInRange<std::size_t>(8, 400);
@@ -36,9 +36,9 @@ dispatch_world::dispatch_world(FuzzedDataProvider& p) {
     return std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000)) +
            std::chrono::duration_cast<std::chrono::system_clock::duration>(now_.time_since_epoch());
   });
-  whisper::chat_options options = fuzzed_options(p);
+  whisper::hub_options options = fuzzed_options(p);
   options.steady_now = [this] { return now_; };
-  hub_ = std::make_unique<whisper::chat>(layer_, rooms_, *presence_, std::move(options));
+  hub_ = std::make_unique<whisper::chat_hub>(layer_, rooms_, *presence_, std::move(options));
 
   // alice in two tabs, bob, and carol who is staff.
   const whisper::user alice{1, "alice", "Alice A.", false, true};

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "fake_connection.hpp"
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/in_process_channel_layer.hpp"
 #include "whisper/memory_stores.hpp"
 #include "whisper/presence.hpp"
@@ -59,7 +59,7 @@ class dispatch_world {
   /// The client vanished: the transport reports the close; a new client takes the slot.
   void disconnect(std::size_t slot);
   void advance_clock(int milliseconds) { now_ += std::chrono::milliseconds(milliseconds); }
-  // The server-side API (chat::publish, delete_room, disconnect_user), each checked.
+  // The server-side API (chat_hub::publish, delete_room, disconnect_user), each checked.
   void publish(FuzzedDataProvider& p);
   void delete_room(whisper::room_id room);
   void disconnect_user(whisper::user_id id);
@@ -88,7 +88,7 @@ class dispatch_world {
   whisper::in_process_channel_layer layer_;
   whisper::memory_room_directory rooms_;
   std::unique_ptr<whisper::memory_presence> presence_;
-  std::unique_ptr<whisper::chat> hub_;
+  std::unique_ptr<whisper::chat_hub> hub_;
   std::array<connection_slot, slots> slots_;
   std::vector<std::weak_ptr<whisper::consumer>> made_;
 };

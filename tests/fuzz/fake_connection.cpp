@@ -6,17 +6,17 @@
 
 namespace whisper_fuzz {
 
-whisper::send_result fake_connection::send(whisper::frame_ptr frame) {
+whisper::queue_result fake_connection::queue(whisper::payload_ptr frame) {
   // The core never hands over a null frame to a transport.
   FUZZ_CHECK(frame != nullptr);
-  if (close_requested()) return whisper::send_result::closed;
+  if (close_requested()) return whisper::queue_result::closed;
   if (outstanding_ >= capacity_) {
     overflowed_ = true;
-    return whisper::send_result::overflow;
+    return whisper::queue_result::overflow;
   }
   ++outstanding_;
   frames_.push_back(std::move(frame));
-  return whisper::send_result::queued;
+  return whisper::queue_result::queued;
 }
 
 void fake_connection::close(int code, std::string_view reason) {
@@ -29,8 +29,8 @@ void fake_connection::close(int code, std::string_view reason) {
   close_reason_ = std::string(reason);
 }
 
-std::vector<whisper::frame_ptr> fake_connection::take_frames() {
-  std::vector<whisper::frame_ptr> out;
+std::vector<whisper::payload_ptr> fake_connection::take_frames() {
+  std::vector<whisper::payload_ptr> out;
   out.swap(frames_);
   return out;
 }

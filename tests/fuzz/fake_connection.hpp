@@ -22,11 +22,11 @@ class fake_connection final : public whisper::connection {
  public:
   explicit fake_connection(std::size_t capacity) : capacity_(capacity) {}
 
-  whisper::send_result send(whisper::frame_ptr frame) override;
+  whisper::queue_result queue(whisper::payload_ptr frame) override;
   void close(int code, std::string_view reason) override;
 
   /// The frames received since the last call, oldest first.
-  std::vector<whisper::frame_ptr> take_frames();
+  std::vector<whisper::payload_ptr> take_frames();
   /// The simulated client reads everything outstanding.
   void drain() { outstanding_ = 0; }
 
@@ -38,7 +38,7 @@ class fake_connection final : public whisper::connection {
  private:
   std::size_t capacity_;
   std::size_t outstanding_ = 0;
-  std::vector<whisper::frame_ptr> frames_;
+  std::vector<whisper::payload_ptr> frames_;
   int close_code_ = 0;
   std::string close_reason_;
   bool overflowed_ = false;

@@ -39,7 +39,7 @@ whisper::room_id string_room(const json::value& v) {
 
 }  // namespace
 
-wire_frame decode_frame(const whisper::frame_ptr& bytes) {
+wire_frame decode_frame(const whisper::payload_ptr& bytes) {
   FUZZ_CHECK(bytes != nullptr);
   json::error_code ec;
   json::value v = json::parse(*bytes, ec);
@@ -85,7 +85,7 @@ wire_frame decode_frame(const whisper::frame_ptr& bytes) {
   return f;
 }
 
-std::vector<wire_frame> decode_frames(const std::vector<whisper::frame_ptr>& frames) {
+std::vector<wire_frame> decode_frames(const std::vector<whisper::payload_ptr>& frames) {
   std::vector<wire_frame> out;
   out.reserve(frames.size());
   for (const auto& bytes : frames) out.push_back(decode_frame(bytes));

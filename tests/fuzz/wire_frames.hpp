@@ -16,7 +16,7 @@ namespace whisper_fuzz {
 /// One server frame, decoded. `kind` names its shape: an error code ("ROOM_INVALID"...),
 /// "join", "leave", "msg" (msg_type 0..5) or "users" (type 6).
 struct wire_frame {
-  whisper::frame_ptr bytes;
+  whisper::payload_ptr bytes;
   boost::json::object json;
   std::string kind;
   std::optional<whisper::room_id> room;
@@ -24,8 +24,8 @@ struct wire_frame {
 };
 
 /// Decodes a frame and checks it has one of the shapes PROTOCOL.md allows (aborts if not).
-wire_frame decode_frame(const whisper::frame_ptr& bytes);
-std::vector<wire_frame> decode_frames(const std::vector<whisper::frame_ptr>& frames);
+wire_frame decode_frame(const whisper::payload_ptr& bytes);
+std::vector<wire_frame> decode_frames(const std::vector<whisper::payload_ptr>& frames);
 
 /// The string field `name` of a frame ("" when absent).
 std::string string_field(const wire_frame& frame, std::string_view name);

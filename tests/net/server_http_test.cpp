@@ -143,7 +143,7 @@ TEST_CASE("listening on a port in use fails with a sentence naming it") {
   whisper::memory_room_directory rooms;
   whisper::memory_presence presence;
   whisper::in_process_channel_layer layer;
-  whisper::chat hub(layer, rooms, presence);
+  whisper::chat_hub hub(layer, rooms, presence);
   net::server_options options;
   options.port = first.port();
   net::server second(options, hub, {}, {});

@@ -49,7 +49,7 @@ TEST_CASE("an idle joined connection costs the server well under 4 KiB") {
       },
       {},
       // Idle means idle: no enter notice fan-out (n² frames) queued while measuring.
-      [](whisper::chat_options& c) { c.enter_leave_notices = false; });
+      [](whisper::hub_options& c) { c.enter_leave_notices = false; });
   std::vector<std::unique_ptr<ws_test_client>> clients;
   constexpr std::size_t warm_up = 200, measured = 2000;
   clients.reserve(warm_up + measured);

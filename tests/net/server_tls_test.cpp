@@ -22,7 +22,7 @@ std::string tls_error_of(const std::string& cert, const std::string& key) {
   whisper::memory_room_directory rooms;
   whisper::memory_presence presence;
   whisper::in_process_channel_layer layer;
-  whisper::chat hub(layer, rooms, presence);
+  whisper::chat_hub hub(layer, rooms, presence);
   net::server_options options;
   options.port = 0;
   options.tls_cert_file = cert;

@@ -1,4 +1,4 @@
-// Real whisper::chat hubs on two Redis layers (two processes): users on different
+// Real whisper::chat_hub hubs on two Redis layers (two processes): users on different
 // processes share rooms through Redis, exactly as through the wire protocol.
 #include <doctest/doctest.h>
 
@@ -19,11 +19,11 @@ namespace {
 // events come from the io_context's thread).
 class recording_connection final : public connection {
  public:
-  send_result send(frame_ptr frame) override {
+  queue_result queue(payload_ptr frame) override {
     std::lock_guard lock(mutex_);
     frames_.push_back(boost::json::parse(*frame).as_object());
     changed_.notify_all();
-    return send_result::queued;
+    return queue_result::queued;
   }
   void close(int code, std::string_view) override {
     std::lock_guard lock(mutex_);
@@ -79,7 +79,7 @@ struct process {
   }
   redis_channel_layer layer;
   redis_presence presence;
-  chat hub;
+  chat_hub hub;
 };
 
 std::string cmd(const std::string& command, room_id room, const std::string& extra = "") {

@@ -1,4 +1,4 @@
-// Live connections follow their account: chat::update_user, disconnect_user and
+// Live connections follow their account: chat_hub::update_user, disconnect_user and
 // end_session act on sockets already open, not only on the next connect.
 #include <doctest/doctest.h>
 

@@ -98,7 +98,7 @@ TEST_CASE_FIXTURE(chat_fixture, "a custom event type gets its own handler") {
   std::vector<std::string> seen;
   hub->on_event("game.move", [&](consumer& self, const event& e) {
     seen.push_back(self.user().username + ":" + e.data);
-    self.send(make_frame(R"({"moved":true})"));
+    self.queue(make_payload(R"({"moved":true})"));
   });
   client alice = joined("alice", lobby.id);
   client bob = joined("bob", lobby.id);
@@ -110,7 +110,7 @@ TEST_CASE_FIXTURE(chat_fixture, "a custom event type gets its own handler") {
 TEST_CASE_FIXTURE(chat_fixture, "an unknown event type with a frame is passed through") {
   client alice = joined("alice", lobby.id);
   layer.group_send(group_name(lobby.id),
-                   make_custom_event("x.unknown", lobby.id, "", make_frame(R"({"x":1})")));
+                   make_custom_event("x.unknown", lobby.id, "", make_payload(R"({"x":1})")));
   layer.group_send(group_name(lobby.id), make_custom_event("x.silent", lobby.id, "", nullptr));
   CHECK(alice.take_one().at("x") == 1);
 }
@@ -123,7 +123,7 @@ TEST_CASE_FIXTURE(chat_fixture, "an event handler that throws does not escape in
 
 TEST_CASE_FIXTURE(chat_fixture, "the built-in chat handlers can be overridden") {
   hub->on_event(std::string(event_type::chat_message), [](consumer& self, const event& e) {
-    if (e.username != self.user().username) self.send(e.wire);  // no echo to the sender
+    if (e.username != self.user().username) self.queue(e.wire);  // no echo to the sender
   });
   client alice = joined("alice", lobby.id);
   client bob = joined("bob", lobby.id);
@@ -139,7 +139,7 @@ TEST_CASE_FIXTURE(chat_fixture, "stats count connections, frames, joins, message
   alice.text(send_frame(lobby.id, "x"));
   alice.text("garbage");
   bob.session->on_close();
-  chat_stats& s = hub->stats();
+  hub_stats& s = hub->stats();
   CHECK(s.connections_opened == 2);
   CHECK(s.connections_closed == 1);
   CHECK(hub->open_connections() == 1);

@@ -78,7 +78,7 @@ std::vector<record> drive(chat_fixture& f, int thread_index, std::atomic<int>& n
 }  // namespace
 
 TEST_CASE("concurrent joins, sends, leaves and disconnects keep every invariant") {
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 0;  // the test measures the core, not the limiter
   chat_fixture f(options, false);
   std::atomic<int> names{0};
@@ -139,7 +139,7 @@ TEST_CASE("concurrent joins, sends, leaves and disconnects keep every invariant"
 }
 
 TEST_CASE("rooms deleted while users join and talk in them leave no member behind") {
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 0;
   chat_fixture f(options, false);
   constexpr int rooms_to_delete = 300;
@@ -182,7 +182,7 @@ TEST_CASE("rooms deleted while users join and talk in them leave no member behin
     created.push_back(r.id);
     current = r.id;
     for (int spin = 0; spin < 200; ++spin) std::this_thread::yield();
-    f.rooms.remove(r.id);  // the directory first, then tell the members (chat::delete_room)
+    f.rooms.remove(r.id);  // the directory first, then tell the members (chat_hub::delete_room)
     f.hub->delete_room(r.id);
   }
   done = true;
@@ -205,7 +205,7 @@ TEST_CASE("a demotion racing with joins never leaves a staff-only room held") {
   // Joiners keep (re-)joining the staff room on their own threads while the main thread
   // demotes their user; once they stop, none may still be in it: either
   // apply_user_change() saw the room, or the join's second look saw the new flags.
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 0;  // the test races joins, not the limiter
   chat_fixture f(options);
   constexpr user_id boss_id = 900;

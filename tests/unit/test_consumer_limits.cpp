@@ -21,7 +21,7 @@ TEST_CASE_FIXTURE(chat_fixture, "a message over the limit is MESSAGE_TOO_LONG an
 }
 
 TEST_CASE("the message limit counts UTF-8 bytes") {
-  chat_options options;
+  hub_options options;
   options.limits.max_message_bytes = 4;
   chat_fixture f(options);
   client alice = f.joined("alice", f.lobby.id);
@@ -32,7 +32,7 @@ TEST_CASE("the message limit counts UTF-8 bytes") {
 }
 
 TEST_CASE("joining more rooms than allowed is refused with a message") {
-  chat_options options;
+  hub_options options;
   options.limits.max_rooms_per_connection = 2;
   chat_fixture f(options);
   client alice = f.connect("alice");
@@ -56,7 +56,7 @@ TEST_CASE_FIXTURE(chat_fixture, "a frame over the size limit closes the connecti
 }
 
 TEST_CASE("commands beyond the burst are RATE_LIMITED and not processed") {
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 2;
   options.limits.command_burst = 3;
   chat_fixture f(options);
@@ -74,7 +74,7 @@ TEST_CASE("commands beyond the burst are RATE_LIMITED and not processed") {
 }
 
 TEST_CASE("the bucket refills at the configured rate, up to the burst") {
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 2;
   options.limits.command_burst = 3;
   chat_fixture f(options);
@@ -96,7 +96,7 @@ TEST_CASE("the bucket refills at the configured rate, up to the burst") {
 }
 
 TEST_CASE("rate-limit strikes close the connection with 1008") {
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 1;
   options.limits.command_burst = 1;
   options.limits.rate_limit_strikes = 3;
@@ -111,7 +111,7 @@ TEST_CASE("rate-limit strikes close the connection with 1008") {
 }
 
 TEST_CASE("strikes are not reset by an accepted command: a client mostly refused is closed") {
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 1;
   options.limits.command_burst = 1;
   options.limits.rate_limit_strikes = 5;
@@ -126,7 +126,7 @@ TEST_CASE("strikes are not reset by an accepted command: a client mostly refused
 }
 
 TEST_CASE("strikes are forgiven with time: an occasional burst is not closed") {
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 1;
   options.limits.command_burst = 1;
   options.limits.rate_limit_strikes = 3;
@@ -141,7 +141,7 @@ TEST_CASE("strikes are forgiven with time: an occasional burst is not closed") {
 }
 
 TEST_CASE("a non-positive rate switches rate limiting off") {
-  chat_options options;
+  hub_options options;
   options.limits.commands_per_second = 0;
   options.limits.command_burst = 0;
   chat_fixture f(options);

@@ -186,7 +186,7 @@ TEST_CASE_FIXTURE(chat_fixture, "room_users lists present users with name and la
 }
 
 TEST_CASE("with enter/leave notices off, members get no ENTER or LEAVE frames") {
-  chat_options options;
+  hub_options options;
   options.enter_leave_notices = false;
   chat_fixture f(options);
   client alice = f.joined("alice", f.lobby.id);
@@ -230,7 +230,7 @@ TEST_CASE_FIXTURE(chat_fixture, "a slow client is closed with 1013 once and othe
 }
 
 TEST_CASE("the consumer holds no lock of its own while it sends to the connection") {
-  chat_options options;
+  hub_options options;
   options.limits.max_rooms_per_connection = 1;
   chat_fixture f(options);
   client alice = f.connect("alice");

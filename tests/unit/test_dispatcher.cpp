@@ -84,7 +84,7 @@ TEST_CASE_FIXTURE(chat_fixture, "an embedder's command is dispatched with the de
   std::string seen;
   hub->commands().add("ping", [&](consumer& self, const boost::json::object& command) {
     seen = std::string(command.at("payload").as_string());
-    self.send(make_frame(R"({"pong":true})"));
+    self.queue(make_payload(R"({"pong":true})"));
   });
   CHECK(hub->commands().has("ping"));
   CHECK_FALSE(hub->commands().has("pong"));
@@ -104,7 +104,7 @@ TEST_CASE_FIXTURE(chat_fixture, "a command handler that throws becomes BAD_REQUE
 TEST_CASE_FIXTURE(chat_fixture, "a built-in command can be replaced") {
   client c = joined("alice", lobby.id);
   hub->commands().add("send", [](consumer& self, const boost::json::object&) {
-    self.send_error(error_code::room_access_denied, std::nullopt, "read-only");
+    self.queue_error(error_code::room_access_denied, std::nullopt, "read-only");
   });
   c.text(send_frame(lobby.id, "x"));
   CHECK(c.take_one().at("message") == "read-only");

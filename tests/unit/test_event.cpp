@@ -64,7 +64,7 @@ TEST_CASE("round trip works for every core event type") {
 }
 
 TEST_CASE("a custom event keeps its data across processes but not its frame") {
-  event_ptr e = make_custom_event("game.move", 3, R"({"x":1})", make_frame("{}"));
+  event_ptr e = make_custom_event("game.move", 3, R"({"x":1})", make_payload("{}"));
   CHECK(e->wire);
   event_ptr back = deserialize_event(serialize_event(*e));
   REQUIRE(back);

@@ -4,7 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <cstdint>
 
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/protocol.hpp"
 
 using namespace whisper;
@@ -92,9 +92,9 @@ TEST_CASE("a room's group is room-<id>") {
   CHECK(user_group_name(3) == "user-3");
 }
 
-TEST_CASE("make_frame shares one immutable string") {
-  frame_ptr f = make_frame("abc");
-  frame_ptr g = f;
+TEST_CASE("make_payload shares one immutable string") {
+  payload_ptr f = make_payload("abc");
+  payload_ptr g = f;
   CHECK(f.get() == g.get());
   CHECK(*g == "abc");
 }

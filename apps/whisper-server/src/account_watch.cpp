@@ -12,7 +12,7 @@
 namespace whisper_server {
 
 account_watch::account_watch(database& db, whisper::user_store& users,
-                             sqlite_session_store& sessions, whisper::chat& hub,
+                             sqlite_session_store& sessions, whisper::chat_hub& hub,
                              std::shared_ptr<spdlog::logger> log,
                              std::chrono::milliseconds interval)
     : db_(db),

@@ -14,7 +14,7 @@
 
 #include "sqlite_db.hpp"
 #include "sqlite_session_store.hpp"
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/user_store.hpp"
 
 namespace whisper_server {
@@ -23,13 +23,13 @@ namespace whisper_server {
 /// (PRAGMA data_version; this process's own writes tell their open sockets directly) and,
 /// if one did, re-checks every open connection of this process against the database: a
 /// deleted or deactivated user, or an ended session, is closed (1008); new flags are
-/// applied (rooms the room policy no longer admits are left, as chat::update_user does).
+/// applied (rooms the room policy no longer admits are left, as chat_hub::update_user does).
 ///
 /// Thread safety: one thread of its own; check_now() may be called from any thread.
 class account_watch {
  public:
   account_watch(database& db, whisper::user_store& users, sqlite_session_store& sessions,
-                whisper::chat& hub, std::shared_ptr<spdlog::logger> log,
+                whisper::chat_hub& hub, std::shared_ptr<spdlog::logger> log,
                 std::chrono::milliseconds interval);
   ~account_watch();
   account_watch(const account_watch&) = delete;
@@ -46,7 +46,7 @@ class account_watch {
   database& db_;
   whisper::user_store& users_;
   sqlite_session_store& sessions_;
-  whisper::chat& hub_;
+  whisper::chat_hub& hub_;
   std::shared_ptr<spdlog::logger> log_;
   const std::chrono::milliseconds interval_;
   std::int64_t data_version_;  // the last PRAGMA data_version seen (then: watch thread only)

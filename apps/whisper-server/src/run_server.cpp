@@ -25,7 +25,7 @@
 #include "systemd_notify.hpp"
 #include "timed_channel_layer.hpp"
 #include "whisper/auth.hpp"
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/password.hpp"
 #include "whisper/version.hpp"
 
@@ -146,10 +146,10 @@ int run_server(const server_config& requested, const serve_context& serving) {
   server_metrics metrics;
   metrics.redis = backend.redis_stats();
   timed_channel_layer timed_layer(backend.layer(), metrics.fanout);
-  whisper::chat_options chat_options;
-  chat_options.limits = config.limits;
-  chat_options.enter_leave_notices = config.enter_leave_notices;
-  whisper::chat hub(timed_layer, rooms, backend.presence(), chat_options);
+  whisper::hub_options hub_options;
+  hub_options.limits = config.limits;
+  hub_options.enter_leave_notices = config.enter_leave_notices;
+  whisper::chat_hub hub(timed_layer, rooms, backend.presence(), hub_options);
   login_throttle throttle(config.login_failures_per_minute,
                           config.login_failures_per_minute_per_ip);
 

@@ -8,7 +8,7 @@
 
 #include "net/server.hpp"
 #include "process_stats.hpp"
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/redis_channel_layer.hpp"
 #include "whisper/room_directory.hpp"
 #include "whisper/version.hpp"
@@ -59,7 +59,7 @@ class exposition {
   std::string out_;
 };
 
-void render_chat(exposition& out, whisper::chat& hub, whisper::room_directory& rooms) {
+void render_chat(exposition& out, whisper::chat_hub& hub, whisper::room_directory& rooms) {
   const auto& s = hub.stats();
   out.single("whisper_connections_open", "gauge", "WebSocket chat connections open now.",
              hub.open_connections());
@@ -161,7 +161,7 @@ void render_redis(exposition& out, const whisper::redis_layer_stats& r) {
 
 }  // namespace
 
-std::string render_metrics(const server_metrics& metrics, whisper::chat& hub,
+std::string render_metrics(const server_metrics& metrics, whisper::chat_hub& hub,
                            whisper::room_directory& rooms) {
   exposition out;
   render_process(out, metrics);

@@ -12,7 +12,7 @@
 #include "latency_histogram.hpp"
 
 namespace whisper {
-class chat;
+class chat_hub;
 class room_directory;
 struct redis_layer_stats;
 }  // namespace whisper
@@ -43,7 +43,7 @@ struct server_metrics {
 };
 
 /// The /metrics body. `rooms` is asked for its list (one cheap query per scrape).
-std::string render_metrics(const server_metrics& metrics, whisper::chat& hub,
+std::string render_metrics(const server_metrics& metrics, whisper::chat_hub& hub,
                            whisper::room_directory& rooms);
 
 /// The Content-Type of render_metrics' output.

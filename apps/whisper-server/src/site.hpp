@@ -15,7 +15,7 @@
 #include "sqlite_db.hpp"
 #include "sqlite_session_store.hpp"
 #include "sqlite_user_store.hpp"
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/room_directory.hpp"
 
 namespace spdlog {
@@ -33,7 +33,7 @@ struct site_context {
   sqlite_user_store& users;
   sqlite_session_store& sessions;
   whisper::room_directory& rooms;
-  whisper::chat& hub;
+  whisper::chat_hub& hub;
   password_worker& passwords;
   std::shared_ptr<spdlog::logger> log;
   /// A real Argon2id hash of nothing anyone knows: unknown usernames are verified

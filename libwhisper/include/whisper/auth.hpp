@@ -44,7 +44,7 @@ struct auth_result {
   std::string reason;       ///< for the server log; never contains a secret
 
   /// Names the login session the connection rides on, when there is one, so that ending
-  /// that session (chat::end_session) closes exactly its connections. An opaque tag,
+  /// that session (chat_hub::end_session) closes exactly its connections. An opaque tag,
   /// never the secret itself: it becomes a group name, which a channel layer may show
   /// (see session_tag()).
   std::string session;

@@ -10,13 +10,13 @@ namespace whisper {
 
 /// One encoded text frame payload (a JSON object). Encoded once per event and shared,
 /// unchanged, by every recipient: never copy or re-encode it per connection.
-using frame_ptr = std::shared_ptr<const std::string>;
+using payload_ptr = std::shared_ptr<const std::string>;
 
-/// Makes a frame_ptr from text (one allocation for the control block and string).
-frame_ptr make_frame(std::string text);
+/// Makes a payload_ptr from text (one allocation for the control block and string).
+payload_ptr make_payload(std::string text);
 
 /// What became of a send.
-enum class send_result {
+enum class queue_result {
   queued,    ///< accepted; it will be written in order
   overflow,  ///< the bound of the outbound queue was reached: the frame was dropped and the
              ///< caller should close the connection (close_code::try_again_later)
@@ -32,7 +32,7 @@ class connection {
   virtual ~connection() = default;
 
   /// Queues one text frame for this client, after every frame queued before it.
-  virtual send_result send(frame_ptr frame) = 0;
+  virtual queue_result queue(payload_ptr frame) = 0;
 
   /// Starts closing: frames queued before stay ahead of the close frame. Idempotent. The
   /// transport reports the end of the connection through consumer::on_close().

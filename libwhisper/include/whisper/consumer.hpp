@@ -23,9 +23,9 @@
 
 namespace whisper {
 
-class chat;
+class chat_hub;
 
-/// Made by chat::connect(); lives until on_close() (the channel layer holds it while it
+/// Made by chat_hub::connect(); lives until on_close() (the channel layer holds it while it
 /// is registered).
 ///
 /// Thread safety: on_text() and on_close() are called by the transport one at a time
@@ -33,8 +33,8 @@ class chat;
 /// send helpers may be called from any thread at any time.
 class consumer final : public channel, public std::enable_shared_from_this<consumer> {
  public:
-  /// Use chat::connect().
-  consumer(chat& hub, std::shared_ptr<connection> conn, user who, std::string session = {});
+  /// Use chat_hub::connect().
+  consumer(chat_hub& hub, std::shared_ptr<connection> conn, user who, std::string session = {});
   ~consumer() override;
   consumer(const consumer&) = delete;
   consumer& operator=(const consumer&) = delete;
@@ -54,11 +54,11 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   const std::string& channel_name() const { return channel_name_; }
   /// The tag of the login session this connection rides on (empty: none).
   const std::string& session() const { return session_; }
-  chat& hub() const { return hub_; }
+  chat_hub& hub() const { return hub_; }
   /// Sends one frame to this client; a client too slow to take it is disconnected (1013).
-  void send(const frame_ptr& frame);
-  void send_error(error_code code, std::optional<room_id> room = std::nullopt,
-                  std::string_view message = {});
+  void queue(const payload_ptr& frame);
+  void queue_error(error_code code, std::optional<room_id> room = std::nullopt,
+                   std::string_view message = {});
   /// Closes the connection (the transport then calls on_close()).
   void close(int code, std::string_view reason);
 
@@ -89,7 +89,7 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   /// channel: an event for a group this consumer is in, or for its channel.
   void deliver(const event_ptr& e) override;
 
-  // Used by chat::connect() once the consumer is owned by a shared_ptr.
+  // Used by chat_hub::connect() once the consumer is owned by a shared_ptr.
   void attach();
 
  private:
@@ -99,7 +99,7 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   /// The room policy's verdict on a room for the user as it is now.
   std::optional<error_code> refused(const room& r) const;
 
-  chat& hub_;
+  chat_hub& hub_;
   std::shared_ptr<connection> conn_;
   // id and username are fixed at connect and read without the lock; name, is_staff and
   // is_active change under mutex_ (apply_user_change() may run on any thread).
@@ -114,8 +114,8 @@ class consumer final : public channel, public std::enable_shared_from_this<consu
   // Set by the first send that overflowed, so the slow client is closed only once.
   std::atomic<bool> overflowed_{false};
 
-  // chat's list of open connections (chat::connections), guarded by its mutex.
-  friend class chat;
+  // chat's list of open connections (chat_hub::connections), guarded by its mutex.
+  friend class chat_hub;
   consumer* registry_prev_ = nullptr;
   consumer* registry_next_ = nullptr;
   std::atomic<bool> registered_{false};

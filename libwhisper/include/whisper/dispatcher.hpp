@@ -17,7 +17,7 @@ namespace whisper {
 class consumer;
 
 /// A command handler: `command` is the decoded frame (a JSON object whose "command"
-/// field named this handler). Report client errors with consumer::send_error().
+/// field named this handler). Report client errors with consumer::queue_error().
 using command_handler = std::function<void(consumer& self, const boost::json::object& command)>;
 
 /// Thread safety: add() must happen before connections are served; dispatch() may then

@@ -51,7 +51,7 @@ struct event {
   std::string message;  ///< text for chat.message; empty otherwise
   int kind = 0;         ///< the wire msg_type
   std::string data;     ///< JSON text for embedder events (empty for the core's events)
-  frame_ptr wire;       ///< the client frame, encoded once (null if the type has none)
+  payload_ptr wire;     ///< the client frame, encoded once (null if the type has none)
 };
 
 using event_ptr = std::shared_ptr<const event>;
@@ -65,17 +65,17 @@ event_ptr make_leave_event(room_id room, std::string username);
 /// The room was deleted; the wire frame is
 /// {"error": "ROOM_INVALID", "room": <id>, "message": "This room was deleted."}.
 event_ptr make_room_deleted_event(room_id room);
-/// Closes every connection of a user that receives it (see chat::disconnect_user).
+/// Closes every connection of a user that receives it (see chat_hub::disconnect_user).
 /// With a `session` tag, only the connections of that login session close.
 event_ptr make_user_disconnect_event(int code, std::string_view reason,
                                      std::string_view session = {});
-/// A user's account changed (see chat::update_user).
+/// A user's account changed (see chat_hub::update_user).
 event_ptr make_user_changed_event(const user& now);
 /// The account in a user.changed event (id 0: the receiver knows its own), or nullopt
 /// when the event's data is malformed.
 std::optional<user> user_from_changed_event(const event& e);
 /// An embedder's own event: `wire` may be null when receivers encode it themselves.
-event_ptr make_custom_event(std::string type, room_id room, std::string data, frame_ptr wire);
+event_ptr make_custom_event(std::string type, room_id room, std::string data, payload_ptr wire);
 
 /// Serialises an event for a channel layer that crosses processes (one JSON object:
 /// type, room, username, message, kind, data; the wire frame is not sent, it is

@@ -1,5 +1,5 @@
 // A bounded, ordered queue of outbound frames for one connection: the building block a
-// transport uses to honour connection::send's contract (never block, never grow without
+// transport uses to honour connection::queue's contract (never block, never grow without
 // bound, hand the writer everything queued in one batch for one gathered write).
 #pragma once
 
@@ -23,7 +23,7 @@ namespace whisper {
 class outbound_queue {
  public:
   struct item {
-    frame_ptr payload;
+    payload_ptr payload;
     std::uint8_t kind = 0;
   };
 
@@ -37,9 +37,9 @@ class outbound_queue {
   outbound_queue(std::size_t max_bytes, std::size_t max_frames);
 
   /// Queues an item unless that would pass the bounds.
-  push_result push(frame_ptr payload, std::uint8_t kind = 0);
+  push_result push(payload_ptr payload, std::uint8_t kind = 0);
   /// Queues an item even past the bounds (control frames such as a close or a pong).
-  push_result push_unbounded(frame_ptr payload, std::uint8_t kind);
+  push_result push_unbounded(payload_ptr payload, std::uint8_t kind);
 
   /// Moves every queued item into `out` (appending) and returns how many were taken.
   /// Their bytes stay counted until release(bytes) is called after they were written.
@@ -57,7 +57,7 @@ class outbound_queue {
   bool empty() const;
 
  private:
-  push_result push_locked(frame_ptr payload, std::uint8_t kind, bool bounded);
+  push_result push_locked(payload_ptr payload, std::uint8_t kind, bool bounded);
 
   // The mutex orders pushes and takes; the two counters are also read and, for bytes_,
   // decreased without it (a release only makes the next bound check more lenient,

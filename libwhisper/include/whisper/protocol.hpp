@@ -1,5 +1,5 @@
 // The wire format of PROTOCOL.md as plain functions over strings (sans-IO): encoders
-// for every server frame. Each returns a shared frame ready for connection::send.
+// for every server frame. Each returns a shared frame ready for connection::queue.
 #pragma once
 
 #include <optional>
@@ -15,17 +15,17 @@
 namespace whisper {
 
 /// {"join": "<id>", "title": "<title>"} — the id as a string, as in the original.
-frame_ptr encode_join_reply(room_id room, std::string_view title);
+payload_ptr encode_join_reply(room_id room, std::string_view title);
 /// {"leave": "<id>"}
-frame_ptr encode_leave_reply(room_id room);
+payload_ptr encode_leave_reply(room_id room);
 /// {"error": "CODE"} plus, beyond the original, "room" and a human "message" when given.
-frame_ptr encode_error(error_code code, std::optional<room_id> room = std::nullopt,
-                       std::string_view message = {});
+payload_ptr encode_error(error_code code, std::optional<room_id> room = std::nullopt,
+                         std::string_view message = {});
 /// {"msg_type": N, "room": <id>, "username": "...", "message": "..."}; "message" is left
 /// out for ENTER and LEAVE, as in the original.
-frame_ptr encode_room_message(room_id room, msg_type kind, std::string_view username,
-                              std::string_view message);
+payload_ptr encode_room_message(room_id room, msg_type kind, std::string_view username,
+                                std::string_view message);
 /// {"type": 6, "room": <id>, "data": {"users": {"<user id>": {...}}}}
-frame_ptr encode_room_users(room_id room, const std::vector<presence_entry>& users);
+payload_ptr encode_room_users(room_id room, const std::vector<presence_entry>& users);
 
 }  // namespace whisper

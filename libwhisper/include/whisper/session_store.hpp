@@ -27,7 +27,7 @@ class session_store {
   virtual void remove_user(user_id user) = 0;
 };
 
-/// The tag of a session for auth_result::session and chat::end_session: 16 hex digits
+/// The tag of a session for auth_result::session and chat_hub::end_session: 16 hex digits
 /// derived from the session id (FNV-1a, 64 bits). Deterministic across processes, so
 /// every process sharing a channel layer names a session alike; 64 bits of a 256-bit
 /// random id tell nothing usable about the id.

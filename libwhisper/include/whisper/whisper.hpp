@@ -3,7 +3,7 @@
 
 #include "whisper/auth.hpp"
 #include "whisper/channel_layer.hpp"
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/connection.hpp"
 #include "whisper/consumer.hpp"
 #include "whisper/dispatcher.hpp"

@@ -7,9 +7,9 @@
 namespace {
 struct recorder final : whisper::connection {
   std::vector<std::string> frames;
-  whisper::send_result send(whisper::frame_ptr f) override {
+  whisper::queue_result queue(whisper::payload_ptr f) override {
     frames.push_back(*f);
-    return whisper::send_result::queued;
+    return whisper::queue_result::queued;
   }
   void close(int, std::string_view) override {}
 };
@@ -19,7 +19,7 @@ int main() {
   whisper::in_process_channel_layer layer;
   whisper::memory_room_directory rooms;
   whisper::memory_presence presence;
-  whisper::chat hub(layer, rooms, presence);
+  whisper::chat_hub hub(layer, rooms, presence);
   rooms.create("Lobby", false);
   auto a = std::make_shared<recorder>();
   auto b = std::make_shared<recorder>();

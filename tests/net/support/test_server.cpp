@@ -26,13 +26,13 @@ test_server::test_server(configure_fn configure, whisper_server::net::http_handl
   options.limits.handshake_timeout = std::chrono::seconds(2);
   if (configure) configure(options);
 
-  whisper::chat_options chat_options;
-  chat_options.limits = options.limits;
+  whisper::hub_options hub_options;
+  hub_options.limits = options.limits;
   // Tests flood on purpose: the core's rate limit is not what they exercise.
-  chat_options.limits.commands_per_second = 1e6;
-  chat_options.limits.command_burst = 1e6;
-  if (configure_chat) configure_chat(chat_options);
-  hub_ = std::make_unique<whisper::chat>(layer_, rooms_, presence_, chat_options);
+  hub_options.limits.commands_per_second = 1e6;
+  hub_options.limits.command_burst = 1e6;
+  if (configure_chat) configure_chat(hub_options);
+  hub_ = std::make_unique<whisper::chat_hub>(layer_, rooms_, presence_, hub_options);
   lobby_ = rooms_.create("Lobby", false).id;
 
   server_ = std::make_unique<whisper_server::net::server>(options, *hub_, test_authenticator,

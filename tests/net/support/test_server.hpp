@@ -17,7 +17,7 @@ namespace whisper_test {
 class test_server {
  public:
   using configure_fn = std::function<void(whisper_server::net::server_options&)>;
-  using configure_chat_fn = std::function<void(whisper::chat_options&)>;
+  using configure_chat_fn = std::function<void(whisper::hub_options&)>;
 
   explicit test_server(configure_fn configure = {}, whisper_server::net::http_handler http = {},
                        configure_chat_fn configure_chat = {});
@@ -27,7 +27,7 @@ class test_server {
 
   std::uint16_t port() const { return server_->port(); }
   whisper_server::net::server& server() { return *server_; }
-  whisper::chat& hub() { return *hub_; }
+  whisper::chat_hub& hub() { return *hub_; }
   /// A room every test user may join.
   whisper::room_id lobby() const { return lobby_; }
   /// Stops the server (if not yet) and waits for run() to return.
@@ -37,7 +37,7 @@ class test_server {
   whisper::memory_room_directory rooms_;
   whisper::memory_presence presence_;
   whisper::in_process_channel_layer layer_;
-  std::unique_ptr<whisper::chat> hub_;
+  std::unique_ptr<whisper::chat_hub> hub_;
   std::unique_ptr<whisper_server::net::server> server_;
   std::thread thread_;
   whisper::room_id lobby_ = 0;

@@ -43,15 +43,15 @@ struct chat_fixture {
   std::chrono::system_clock::time_point wall_now{std::chrono::hours(480000)};
   std::chrono::steady_clock::time_point steady{std::chrono::hours(1)};
   memory_presence presence{std::chrono::seconds(3600), [this] { return wall_now; }};
-  std::unique_ptr<chat> hub;
+  std::unique_ptr<chat_hub> hub;
   room lobby;
   room staff_room;
   room other;
 
   /// `steady_clock_injected`: the hub reads `steady` (tests move it) instead of real time.
-  explicit chat_fixture(chat_options options = {}, bool steady_clock_injected = true) {
+  explicit chat_fixture(hub_options options = {}, bool steady_clock_injected = true) {
     if (steady_clock_injected) options.steady_now = [this] { return steady; };
-    hub = std::make_unique<chat>(layer, rooms, presence, std::move(options));
+    hub = std::make_unique<chat_hub>(layer, rooms, presence, std::move(options));
     lobby = rooms.create("Lobby", false);
     staff_room = rooms.create("Staff only", true);
     other = rooms.create("Other", false);

@@ -24,16 +24,16 @@ class fake_connection final : public connection {
     vanished,  ///< reports closed, as a transport whose peer went away unannounced
   };
 
-  send_result send(frame_ptr frame) override {
+  queue_result queue(payload_ptr frame) override {
     // A transport may call back into the core from send (e.g. close on the spot): the
     // hook lets tests prove the core holds no lock of its own while it sends.
     if (on_send) on_send();
     std::lock_guard<std::mutex> lock(mutex_);
     ++send_calls_;
-    if (closed_ || behaviour_ == behaviour::vanished) return send_result::closed;
-    if (behaviour_ == behaviour::slow) return send_result::overflow;
+    if (closed_ || behaviour_ == behaviour::vanished) return queue_result::closed;
+    if (behaviour_ == behaviour::slow) return queue_result::overflow;
     frames_.push_back(std::move(frame));
-    return send_result::queued;
+    return queue_result::queued;
   }
 
   void close(int code, std::string_view reason) override {
@@ -48,7 +48,7 @@ class fake_connection final : public connection {
   }
 
   /// The frames received so far (shared pointers, as sent), without clearing them.
-  std::vector<frame_ptr> frames() const {
+  std::vector<payload_ptr> frames() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return frames_;
   }
@@ -57,7 +57,7 @@ class fake_connection final : public connection {
   std::vector<std::string> take_texts() {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<std::string> out;
-    for (const frame_ptr& f : frames_) out.push_back(*f);
+    for (const payload_ptr& f : frames_) out.push_back(*f);
     frames_.clear();
     return out;
   }
@@ -98,7 +98,7 @@ class fake_connection final : public connection {
 
  private:
   mutable std::mutex mutex_;
-  std::vector<frame_ptr> frames_;
+  std::vector<payload_ptr> frames_;
   std::vector<std::pair<int, std::string>> closes_;
   behaviour behaviour_ = behaviour::normal;
   bool closed_ = false;

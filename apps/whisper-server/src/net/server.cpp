@@ -17,7 +17,7 @@
 namespace whisper_server::net {
 
 struct server::impl {
-  impl(server_options options, whisper::chat& hub, whisper::authenticator authenticate,
+  impl(server_options options, whisper::chat_hub& hub, whisper::authenticator authenticate,
        http_handler http)
       : context(std::move(options), hub, std::move(authenticate), std::move(http)) {}
 
@@ -134,7 +134,7 @@ void server::impl::poll_stop(std::chrono::steady_clock::time_point deadline) {
   });
 }
 
-server::server(server_options options, whisper::chat& hub, whisper::authenticator authenticate,
+server::server(server_options options, whisper::chat_hub& hub, whisper::authenticator authenticate,
                http_handler http)
     : impl_(std::make_unique<impl>(std::move(options), hub, std::move(authenticate),
                                    std::move(http))) {

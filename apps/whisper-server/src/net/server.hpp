@@ -26,7 +26,7 @@
 #include "http.hpp"
 #include "trusted_proxies.hpp"
 #include "whisper/auth.hpp"
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/limits.hpp"
 
 namespace whisper_server::net {
@@ -83,7 +83,7 @@ class tls_error : public std::runtime_error {
 /// called from any thread at any time, also from handlers.
 class server {
  public:
-  server(server_options options, whisper::chat& hub, whisper::authenticator authenticate,
+  server(server_options options, whisper::chat_hub& hub, whisper::authenticator authenticate,
          http_handler http);
   ~server();
   server(const server&) = delete;

@@ -36,15 +36,15 @@ using user_slot = connection_counter<whisper::user_id>::slot;
 
 /// What every connection of the server shares (read-only after listen(), but stats).
 struct server_context {
-  server_context(server_options server_options_, whisper::chat& hub_, whisper::authenticator auth,
-                 http_handler handler)
+  server_context(server_options server_options_, whisper::chat_hub& hub_,
+                 whisper::authenticator auth, http_handler handler)
       : options(std::move(server_options_)),
         hub(hub_),
         authenticate(std::move(auth)),
         http(std::move(handler)) {}
 
   server_options options;
-  whisper::chat& hub;
+  whisper::chat_hub& hub;
   whisper::authenticator authenticate;
   http_handler http;
   server_stats stats;

@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "opcode.hpp"
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 #include "whisper/errors.hpp"
 
 namespace whisper_server::net {
@@ -45,7 +45,7 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   spdlog::info("websocket open user={} remote={}", user_.username, remote_);
 
   // The 101 goes through the one writer, so no frame can overtake it.
-  queue_.push_unbounded(whisper::make_frame(std::string(handshake_response)), opcode::raw_bytes);
+  queue_.push_unbounded(whisper::make_payload(std::string(handshake_response)), opcode::raw_bytes);
   flush();
   if (finished_) return;
   try {
@@ -59,22 +59,22 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   if (!finished_) wait_readable();
 }
 
-whisper::send_result ws_connection::send(whisper::frame_ptr frame) {
+whisper::queue_result ws_connection::queue(whisper::payload_ptr frame) {
   switch (queue_.push(std::move(frame), opcode::text)) {
     case whisper::outbound_queue::push_result::queued_first:
       request_flush();
-      return whisper::send_result::queued;
+      return whisper::queue_result::queued;
     case whisper::outbound_queue::push_result::queued:
-      return whisper::send_result::queued;
+      return whisper::queue_result::queued;
     case whisper::outbound_queue::push_result::full:
       if (!slow_counted_.exchange(true)) {
         owner_.context().stats.closed_slow.fetch_add(1, std::memory_order_relaxed);
       }
-      return whisper::send_result::overflow;
+      return whisper::queue_result::overflow;
     case whisper::outbound_queue::push_result::closed:
       break;
   }
-  return whisper::send_result::closed;
+  return whisper::queue_result::closed;
 }
 
 void ws_connection::close(int code, std::string_view reason) {
@@ -86,13 +86,14 @@ void ws_connection::queue_close(std::string payload, int code) {
   close_code_ = code;
   // Behind every frame queued so far; then the queue refuses more. The close deadline
   // is armed by the next tick on the io thread.
-  const auto pushed = queue_.push_unbounded(whisper::make_frame(std::move(payload)), opcode::close);
+  const auto pushed =
+      queue_.push_unbounded(whisper::make_payload(std::move(payload)), opcode::close);
   queue_.close();
   if (pushed == whisper::outbound_queue::push_result::queued_first) request_flush();
 }
 
 void ws_connection::queue_control(std::uint8_t kind, std::string payload) {
-  const auto pushed = queue_.push_unbounded(whisper::make_frame(std::move(payload)), kind);
+  const auto pushed = queue_.push_unbounded(whisper::make_payload(std::move(payload)), kind);
   if (pushed == whisper::outbound_queue::push_result::queued_first) request_flush();
 }
 
@@ -117,7 +118,7 @@ void ws_connection::answer_ping(std::string payload) {
   // reader, exactly as one that never reads its chat. (Answering only the latest ping,
   // which §5.5.3 allows, would need a slot beside the queue and its ordering; the rate
   // limit already keeps pongs few.)
-  switch (queue_.push(whisper::make_frame(std::move(payload)), opcode::pong)) {
+  switch (queue_.push(whisper::make_payload(std::move(payload)), opcode::pong)) {
     case whisper::outbound_queue::push_result::queued_first:
       request_flush();
       return;

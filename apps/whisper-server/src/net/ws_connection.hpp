@@ -43,7 +43,7 @@ class ws_connection final : public whisper::connection,
              std::string login_session);
 
   // whisper::connection
-  whisper::send_result send(whisper::frame_ptr frame) override;
+  whisper::queue_result queue(whisper::payload_ptr frame) override;
   void close(int code, std::string_view reason) override;
 
   // session

@@ -1,6 +1,6 @@
 // The chat hub: configuration, the built-in event handlers, and the server-side API
 // (publish, delete a room, disconnect a user).
-#include "whisper/chat.hpp"
+#include "whisper/chat_hub.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -13,13 +13,13 @@ namespace {
 
 // chat.*: the event arrives with its frame encoded once; pass the shared bytes on.
 void send_wire(consumer& self, const event& e) {
-  self.send(e.wire);
+  self.queue(e.wire);
 }
 
 // room.deleted: tell the member, then drop the room (no LEAVE: the room is gone).
 void room_deleted(consumer& self, const event& e) {
   self.forget_room(e.room, false);
-  self.send(e.wire);
+  self.queue(e.wire);
 }
 
 // user.disconnect: close with the code and reason carried in data.
@@ -51,8 +51,8 @@ void user_changed(consumer& self, const event& e) {
 
 }  // namespace
 
-chat::chat(channel_layer& layer, room_directory& rooms, whisper::presence& presence,
-           chat_options options)
+chat_hub::chat_hub(channel_layer& layer, room_directory& rooms, whisper::presence& presence,
+                   hub_options options)
     : layer_(layer),
       rooms_(rooms),
       presence_(presence),
@@ -66,7 +66,7 @@ chat::chat(channel_layer& layer, room_directory& rooms, whisper::presence& prese
   event_handlers_.emplace(std::string(event_type::user_changed), user_changed);
 }
 
-chat::~chat() {
+chat_hub::~chat_hub() {
   // Consumers may outlive the hub (a layer destroyed after it still holds some): unlist
   // them so that their destructors do not reach back into a hub that is gone.
   std::lock_guard<std::mutex> lock(connections_mutex_);
@@ -79,12 +79,12 @@ chat::~chat() {
   connections_head_ = nullptr;
 }
 
-void chat::set_room_policy(room_policy policy) {
+void chat_hub::set_room_policy(room_policy policy) {
   // An empty callback would throw on every join: it restores the default instead.
   policy_ = policy ? std::move(policy) : staff_only_policy();
 }
 
-void chat::on_event(std::string type, event_handler handler) {
+void chat_hub::on_event(std::string type, event_handler handler) {
   if (type == event_type::chat_message || type == event_type::chat_join ||
       type == event_type::chat_leave) {
     chat_types_forward_wire_ = false;  // from now on every chat.* event takes the map
@@ -96,8 +96,8 @@ void chat::on_event(std::string type, event_handler handler) {
   }
 }
 
-std::shared_ptr<consumer> chat::connect(std::shared_ptr<connection> conn, user who,
-                                        std::string session) {
+std::shared_ptr<consumer> chat_hub::connect(std::shared_ptr<connection> conn, user who,
+                                            std::string session) {
   auto made =
       std::make_shared<consumer>(*this, std::move(conn), std::move(who), std::move(session));
   made->attach();
@@ -114,7 +114,7 @@ std::shared_ptr<consumer> chat::connect(std::shared_ptr<connection> conn, user w
   return made;
 }
 
-bool chat::publish(room_id room, msg_type kind, std::string username, std::string message) {
+bool chat_hub::publish(room_id room, msg_type kind, std::string username, std::string message) {
   // Only messages and notices: ENTER/LEAVE/INTERNAL frames are the core's to send.
   if (static_cast<int>(kind) < 0 || static_cast<int>(kind) > static_cast<int>(msg_type::muted)) {
     return false;
@@ -125,23 +125,24 @@ bool chat::publish(room_id room, msg_type kind, std::string username, std::strin
   return true;
 }
 
-void chat::delete_room(room_id room) {
+void chat_hub::delete_room(room_id room) {
   layer_.group_send(group_name(room), make_room_deleted_event(room));
   presence_.clear(room);
 }
 
-void chat::disconnect_user(user_id id, int code, std::string_view reason) {
+void chat_hub::disconnect_user(user_id id, int code, std::string_view reason) {
   layer_.group_send(user_group_name(id), make_user_disconnect_event(code, reason));
 }
 
-void chat::end_session(user_id id, std::string_view session, int code, std::string_view reason) {
+void chat_hub::end_session(user_id id, std::string_view session, int code,
+                           std::string_view reason) {
   if (session.empty()) return;  // no tag: no connection rides on that session
   // Through the user's group, which every connection of the user is in anyway: a group
   // per session would cost every connection a second membership for a rare event.
   layer_.group_send(user_group_name(id), make_user_disconnect_event(code, reason, session));
 }
 
-void chat::update_user(const user& now) {
+void chat_hub::update_user(const user& now) {
   if (!now.is_active) {
     disconnect_user(now.id, close_code::policy_violation, "account disabled");
     return;
@@ -149,13 +150,13 @@ void chat::update_user(const user& now) {
   layer_.group_send(user_group_name(now.id), make_user_changed_event(now));
 }
 
-std::uint64_t chat::open_connections() const {
+std::uint64_t chat_hub::open_connections() const {
   const auto closed = stats_.connections_closed.load(std::memory_order_relaxed);
   const auto opened = stats_.connections_opened.load(std::memory_order_relaxed);
   return opened >= closed ? opened - closed : 0;
 }
 
-std::vector<std::shared_ptr<consumer>> chat::connections() {
+std::vector<std::shared_ptr<consumer>> chat_hub::connections() {
   std::vector<std::shared_ptr<consumer>> open;
   std::lock_guard<std::mutex> lock(connections_mutex_);
   for (consumer* c = connections_head_; c != nullptr; c = c->registry_next_) {
@@ -165,7 +166,7 @@ std::vector<std::shared_ptr<consumer>> chat::connections() {
   return open;
 }
 
-void chat::forget_connection(consumer* gone) {
+void chat_hub::forget_connection(consumer* gone) {
   std::lock_guard<std::mutex> lock(connections_mutex_);
   if (!gone->registered_.load(std::memory_order_relaxed)) return;  // twice, or never
   if (gone->registry_prev_) {
@@ -178,18 +179,18 @@ void chat::forget_connection(consumer* gone) {
   gone->registered_.store(false, std::memory_order_release);
 }
 
-const event_handler* chat::handler_for(std::string_view type) const {
+const event_handler* chat_hub::handler_for(std::string_view type) const {
   auto it = event_handlers_.find(type);
   return it == event_handlers_.end() ? nullptr : &it->second;
 }
 
-bool chat::forwards_wire(std::string_view type) const {
+bool chat_hub::forwards_wire(std::string_view type) const {
   return chat_types_forward_wire_ &&
          (type == event_type::chat_message || type == event_type::chat_join ||
           type == event_type::chat_leave);
 }
 
-std::chrono::steady_clock::time_point chat::steady_now() const {
+std::chrono::steady_clock::time_point chat_hub::steady_now() const {
   return options_.steady_now ? options_.steady_now() : std::chrono::steady_clock::now();
 }
 

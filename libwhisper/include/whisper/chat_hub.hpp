@@ -25,7 +25,7 @@
 namespace whisper {
 
 /// Options of a chat hub.
-struct chat_options {
+struct hub_options {
   whisper::limits limits;
   /// Send ENTER (msg_type 4) and LEAVE (msg_type 5) notices to a room's members.
   bool enter_leave_notices = true;
@@ -34,7 +34,7 @@ struct chat_options {
 };
 
 /// Counters, updated with relaxed atomics (for metrics; read at any time).
-struct chat_stats {
+struct hub_stats {
   std::atomic<std::uint64_t> connections_opened{0};
   std::atomic<std::uint64_t> connections_closed{0};
   std::atomic<std::uint64_t> frames_in{0};
@@ -55,12 +55,13 @@ using event_handler = std::function<void(consumer& self, const event& e)>;
 /// Thread safety: configuration (set_room_policy, commands().add, on_event) must happen
 /// before connections are served. connect(), publish(), delete_room() and
 /// disconnect_user() may then be called concurrently from any thread.
-class chat {
+class chat_hub {
  public:
-  chat(channel_layer& layer, room_directory& rooms, presence& presence, chat_options options = {});
-  ~chat();
-  chat(const chat&) = delete;
-  chat& operator=(const chat&) = delete;
+  chat_hub(channel_layer& layer, room_directory& rooms, presence& presence,
+           hub_options options = {});
+  ~chat_hub();
+  chat_hub(const chat_hub&) = delete;
+  chat_hub& operator=(const chat_hub&) = delete;
 
   /// Replaces the room policy (default: staff_only_policy()).
   void set_room_policy(room_policy policy);
@@ -98,10 +99,10 @@ class chat {
   channel_layer& layer() const { return layer_; }
   room_directory& rooms() const { return rooms_; }
   whisper::presence& presence() const { return presence_; }
-  const chat_options& options() const { return options_; }
+  const hub_options& options() const { return options_; }
   const room_policy& policy() const { return policy_; }
   const dispatcher& commands() const { return dispatcher_; }
-  chat_stats& stats() { return stats_; }
+  hub_stats& stats() { return stats_; }
   /// Connections open now (opened − closed).
   std::uint64_t open_connections() const;
   /// The consumers of this process's open connections, at this moment (a snapshot: each
@@ -124,12 +125,12 @@ class chat {
   channel_layer& layer_;
   room_directory& rooms_;
   whisper::presence& presence_;
-  chat_options options_;
+  hub_options options_;
   room_policy policy_;
   dispatcher dispatcher_;
   std::map<std::string, event_handler, std::less<>> event_handlers_;
   bool chat_types_forward_wire_ = true;  // no chat.* handler replaced
-  chat_stats stats_;
+  hub_stats stats_;
   // Open connections, for connections(): a list linked through the consumers
   // (consumer::registry_*), guarded by connections_mutex_.
   std::mutex connections_mutex_;
