@@ -25,7 +25,7 @@ enum class queue_result {
 
 /// Implemented by a transport, one object per client connection.
 ///
-/// Thread safety: send() and close() may be called from any thread at the same time and
+/// Thread safety: queue() and close() may be called from any thread at the same time and
 /// must not block (no waiting on the network or on a slow peer): they queue and return.
 class connection {
  public:
