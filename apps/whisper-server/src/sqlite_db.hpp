@@ -63,7 +63,7 @@ class database {
   std::string path_;
   std::mutex mutex_;
   // Keyed by the SQL text: the few constant queries of the connect path. Preparing one
-  // costs ~50,000 instructions, more than running it (performance-plan.md, W4).
+  // costs ~50,000 instructions, more than running it (docs/performance-design.md, W4).
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

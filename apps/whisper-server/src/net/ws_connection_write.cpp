@@ -24,7 +24,7 @@ constexpr std::size_t max_iovecs = 256;
 constexpr int max_write_rounds = 16;
 // Payloads up to this size are copied next to their header: at W1 window 16, 32 tiny
 // iovecs per sendmsg made the kernel's per-iovec copy setup 10% of server CPU
-// (docs/performance-plan.md), and copying 100 bytes costs less than one iovec.
+// (docs/performance-design.md), and copying 100 bytes costs less than one iovec.
 constexpr std::size_t copy_payload_max = 1024;
 // Bytes copied per sendmsg at most: about what a socket takes per call, so a slow
 // reader's backlog is not copied again and again.
