@@ -1,5 +1,5 @@
-// The chat protocol as the bench sees it (see /work/shared/PROTOCOL.md): the two
-// commands it sends, and a fast classifier for the server's text frames.
+// The chat protocol as the bench sees it (docs/protocol.md, "The chat WebSocket"): the
+// two commands it sends, and a fast classifier for the server's text frames.
 //
 // The classifier is not a JSON parser: it looks for the few keys the protocol puts in
 // each frame, which is enough to tell the frame kinds apart and cheap enough to run on
