@@ -80,11 +80,12 @@ whisper::handshake handshake_of(server::connection_type& con) {
 // The core's side of one websocketpp connection.
 //
 // queue() may be called from any thread (a broadcast runs on the thread of the client
-// that sent to the room; a Redis channel layer delivers on its own), but websocketpp's
-// connection is not safe to drive from several threads at once: send() from other
-// threads crashes under load (websocketpp issue #583). So queue() only counts and posts,
-// and the send happens on the io_service's thread. In posting order: frames queued before
-// close() are written before the close frame.
+// that sent to the room; a Redis channel layer delivers on its own). websocketpp's manual
+// calls send() thread-safe with this config, yet calling it from other threads is
+// reported to crash under load (websocketpp issue #583). Posting costs one handler and
+// settles the question: queue() only counts and posts, and the send happens on the
+// io_service's thread, in posting order (frames queued before close() are written
+// before the close frame).
 //
 // The bound (limits::outbound_queue_bytes) is checked where each number is exact:
 // queue() counts the bytes posted and not yet handed to websocketpp, and answers
