@@ -1,4 +1,5 @@
-// The error codes a client can cause (PROTOCOL.md "Error codes"). Client errors are
+// The error codes a client can cause ("Error codes" in protocol.md, installed as
+// share/doc/whisper/protocol.md). Client errors are
 // values sent back as {"error": CODE}; they never surface as exceptions.
 #pragma once
 

@@ -13,7 +13,7 @@
 
 namespace whisper {
 
-/// msg_type codes of PROTOCOL.md.
+/// msg_type codes of protocol.md (installed as share/doc/whisper/protocol.md).
 enum class msg_type : int {
   message = 0,
   warning = 1,

@@ -40,7 +40,8 @@ struct limits {
   std::size_t outbound_queue_bytes = std::size_t{1024} * 1024;
   /// Bound of each connection's outbound queue in frames (small frames cost overhead too).
   std::size_t outbound_queue_frames = 4096;
-  /// How long a presence entry stays listed after its last update (PROTOCOL.md: 1 h).
+  /// How long a presence entry stays listed after its last update: 1 h, as in protocol.md
+  /// (installed as share/doc/whisper/protocol.md).
   std::chrono::seconds presence_timeout{3600};
   /// A TCP connection that has not completed its HTTP request/upgrade by then is dropped.
   std::chrono::seconds handshake_timeout{10};

@@ -1,4 +1,5 @@
-// Presence per room: who is in a room or left it recently (PROTOCOL.md, room_users).
+// Presence per room: who is in a room or left it recently (room_users in protocol.md,
+// installed as share/doc/whisper/protocol.md).
 #pragma once
 
 #include <chrono>

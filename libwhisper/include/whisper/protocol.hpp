@@ -1,4 +1,4 @@
-// The wire format of PROTOCOL.md as plain functions over strings (sans-IO): encoders
+// The wire format of protocol.md (installed as share/doc/whisper/protocol.md), sans-IO: encoders
 // for every server frame. Each returns a shared frame ready for connection::queue.
 #pragma once
 

@@ -19,7 +19,8 @@ struct room {
   bool staff_only = false;
 };
 
-/// The channel-layer group of a room: "room-<id>" (PROTOCOL.md §3).
+/// The channel-layer group of a room: "room-<id>" (protocol.md §3,
+/// installed as share/doc/whisper/protocol.md).
 std::string group_name(room_id id);
 
 /// Reads a room id from its wire form: an integer, or a string of decimal digits

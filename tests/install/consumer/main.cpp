@@ -4,6 +4,12 @@
 #include <vector>
 #include <whisper/whisper.hpp>
 
+// Built as C++20 with the flags of whisper.pc after -std=c++20: a -std= in the .pc file
+// would silently downgrade the consumer.
+#ifdef WHISPER_EXPECT_CXX20
+static_assert(__cplusplus >= 202002L, "whisper.pc downgraded the language standard");
+#endif
+
 namespace {
 struct recorder final : whisper::connection {
   std::vector<std::string> frames;
