@@ -3,6 +3,7 @@
 
 #include "whisper/auth.hpp"
 #include "whisper/memory_stores.hpp"
+#include "whisper/percent_encoding.hpp"
 
 using namespace whisper;
 
@@ -24,6 +25,13 @@ TEST_CASE("query parameters are percent-decoded") {
   CHECK(h.query_param("flag") == "");
   CHECK(h.query_param("bad") == "%zz");
   CHECK_FALSE(h.query_param("missing"));
+}
+
+TEST_CASE("form_decode reads escapes and '+', and keeps a stray '%' as it is") {
+  CHECK(form_decode("a%41+b%2b") == "aA b+");
+  CHECK(form_decode("100%") == "100%");
+  CHECK(form_decode("%4") == "%4");
+  CHECK(form_decode("%zz%20") == "%zz ");
 }
 
 TEST_CASE("cookies parse from a Cookie header, skipping malformed pairs") {
