@@ -97,7 +97,7 @@ TEST_CASE_FIXTURE(chat_fixture, "a custom room policy decides who may enter") {
 TEST_CASE_FIXTURE(chat_fixture, "a custom event type gets its own handler") {
   std::vector<std::string> seen;
   hub->on_event("game.move", [&](consumer& self, const event& e) {
-    seen.push_back(self.user().username + ":" + e.data);
+    seen.push_back(self.user().username + ":" + e.as<custom_event>()->data);
     self.queue(make_payload(R"({"moved":true})"));
   });
   client alice = joined("alice", lobby.id);
@@ -123,7 +123,8 @@ TEST_CASE_FIXTURE(chat_fixture, "an event handler that throws does not escape in
 
 TEST_CASE_FIXTURE(chat_fixture, "the built-in chat handlers can be overridden") {
   hub->on_event(std::string(event_type::chat_message), [](consumer& self, const event& e) {
-    if (e.username != self.user().username) self.queue(e.wire);  // no echo to the sender
+    // No echo to the sender.
+    if (e.as<chat_message>()->username != self.user().username) self.queue(e.wire);
   });
   client alice = joined("alice", lobby.id);
   client bob = joined("bob", lobby.id);

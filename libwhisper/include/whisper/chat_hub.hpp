@@ -2,6 +2,7 @@
 // the auth policy together and makes a consumer for each authenticated connection.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -67,8 +68,10 @@ class chat_hub {
   void set_room_policy(room_policy policy);
   /// The command table; add your own commands here.
   dispatcher& commands() { return dispatcher_; }
-  /// Registers a handler for an event type. The core's types (chat.*) default to sending
-  /// the event's pre-encoded frame; room.deleted, user.disconnect and user.changed are built in.
+  /// Registers a handler for an event type (a null handler removes it). The core's types
+  /// (event_type) are built in: chat.* send the event's pre-encoded frame, room.deleted,
+  /// user.disconnect and user.changed act on the consumer; a handler given here replaces
+  /// the built-in one. Any other name is a custom event's type (custom_event::type).
   void on_event(std::string type, event_handler handler);
 
   /// Makes the consumer of a new, authenticated connection. `session` is the tag of the
@@ -112,13 +115,16 @@ class chat_hub {
   /// Used by consumer::on_close() and ~consumer(): the connection is no longer open.
   void forget_connection(consumer* gone);
 
-  /// The handler for an event type, or null.
-  const event_handler* handler_for(std::string_view type) const;
-  /// True when events of this type are delivered by sending their wire frame as is:
-  /// chat.message, chat.join and chat.leave unless on_event() replaced their handler.
-  /// Consumers check this before handler_for(): it is the broadcast path, once per
-  /// recipient, and three comparisons cost less than a map lookup and a std::function.
-  bool forwards_wire(std::string_view type) const;
+  /// The handler for an event, or null: found by kind for the core's kinds (an array
+  /// index), by name for custom events.
+  const event_handler* handler_for(const event& e) const;
+  /// True when events of this kind are delivered by sending their wire frame as is:
+  /// chat_message, member_joined and member_left unless on_event() replaced a chat.*
+  /// handler. Consumers check this before handler_for(): it is the broadcast path, once
+  /// per recipient, and two integer comparisons cost less than a std::function call.
+  bool forwards_wire(event_kind kind) const {
+    return chat_kinds_forward_wire_ && kind <= event_kind::member_left;
+  }
   std::chrono::steady_clock::time_point steady_now() const;
 
  private:
@@ -128,8 +134,10 @@ class chat_hub {
   hub_options options_;
   room_policy policy_;
   dispatcher dispatcher_;
-  std::map<std::string, event_handler, std::less<>> event_handlers_;
-  bool chat_types_forward_wire_ = true;  // no chat.* handler replaced
+  // The core's kinds by index (resolved once, at on_event()); custom types by name.
+  std::array<event_handler, event_kind_count> kind_handlers_;
+  std::map<std::string, event_handler, std::less<>> custom_handlers_;
+  bool chat_kinds_forward_wire_ = true;  // no chat.* handler replaced
   hub_stats stats_;
   // Open connections, for connections(): a list linked through the consumers
   // (consumer::registry_*), guarded by connections_mutex_.
