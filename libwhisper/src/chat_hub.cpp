@@ -38,7 +38,7 @@ constexpr std::size_t index_of(event_kind kind) {
 
 }  // namespace
 
-chat_hub::chat_hub(channel_layer& layer, room_directory& rooms, whisper::presence& presence,
+chat_hub::chat_hub(channel_layer& layer, room_lookup& rooms, whisper::presence& presence,
                    hub_options options)
     : layer_(layer),
       rooms_(rooms),

@@ -144,3 +144,33 @@ TEST_CASE("auth_result accept and refuse") {
   CHECK(no.status == 401);
   CHECK(no.reason == "banned");
 }
+
+namespace {
+
+// An embedder that keeps accounts elsewhere implements only what the core reads.
+struct one_session final : session_lookup {
+  std::optional<user_id> lookup(std::string_view id) override {
+    return id == "s3cret" ? std::optional<user_id>(7) : std::nullopt;
+  }
+};
+struct one_user final : user_lookup {
+  std::optional<user> find(user_id id) override {
+    if (id != 7) return std::nullopt;
+    return user{7, "seven", "Seven", false, true};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the session cookie authenticator needs only the two lookups") {
+  one_session sessions;
+  one_user users;
+  const authenticator auth = session_cookie_authenticator(sessions, users);
+  handshake h;
+  h.cookies["sessionid"] = "s3cret";
+  const auth_result ok = auth(h);
+  REQUIRE(ok);
+  CHECK(ok.who->username == "seven");
+  h.cookies["sessionid"] = "other";
+  CHECK_FALSE(auth(h));
+}

@@ -1,4 +1,4 @@
-// The hub an embedder creates: it ties a channel layer, a room directory, presence and
+// The hub an embedder creates: it ties a channel layer, a room lookup, presence and
 // the auth policy together and makes a consumer for each authenticated connection.
 #pragma once
 
@@ -20,8 +20,8 @@
 #include "whisper/dispatcher.hpp"
 #include "whisper/event.hpp"
 #include "whisper/limits.hpp"
+#include "whisper/lookups.hpp"
 #include "whisper/presence.hpp"
-#include "whisper/room_directory.hpp"
 
 namespace whisper {
 
@@ -51,15 +51,15 @@ struct hub_stats {
 /// Handles one event type for one consumer (e.g. to encode an embedder's event).
 using event_handler = std::function<void(consumer& self, const event& e)>;
 
-/// The chat hub. The layer, directory and presence must outlive it.
+/// The chat hub. The layer, the rooms (any room_lookup, e.g. a room_directory of
+/// account_stores.hpp) and presence must outlive it.
 ///
 /// Thread safety: configuration (set_room_policy, commands().add, on_event) must happen
 /// before connections are served. connect(), publish(), delete_room() and
 /// disconnect_user() may then be called concurrently from any thread.
 class chat_hub {
  public:
-  chat_hub(channel_layer& layer, room_directory& rooms, presence& presence,
-           hub_options options = {});
+  chat_hub(channel_layer& layer, room_lookup& rooms, presence& presence, hub_options options = {});
   ~chat_hub();
   chat_hub(const chat_hub&) = delete;
   chat_hub& operator=(const chat_hub&) = delete;
@@ -100,7 +100,7 @@ class chat_hub {
   void update_user(const user& now);
 
   channel_layer& layer() const { return layer_; }
-  room_directory& rooms() const { return rooms_; }
+  room_lookup& rooms() const { return rooms_; }
   whisper::presence& presence() const { return presence_; }
   const hub_options& options() const { return options_; }
   const room_policy& policy() const { return policy_; }
@@ -129,7 +129,7 @@ class chat_hub {
 
  private:
   channel_layer& layer_;
-  room_directory& rooms_;
+  room_lookup& rooms_;
   whisper::presence& presence_;
   hub_options options_;
   room_policy policy_;
