@@ -4,6 +4,7 @@
 // compares type names or parses JSON. Each carries its client frame, encoded once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
