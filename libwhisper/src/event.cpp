@@ -195,7 +195,8 @@ std::string serialize_event(const event& e) {
   std::string_view username;
   std::string_view message;
   int wire_kind = 0;
-  std::string data;
+  std::string_view data;
+  std::string data_json;  // the user kinds' data, encoded here
   switch (e.kind()) {
     case event_kind::chat_message: {
       const auto& m = std::get<chat_message>(e.body);
@@ -215,12 +216,14 @@ std::string serialize_event(const event& e) {
     case event_kind::room_deleted:
       break;
     case event_kind::user_disconnect:
-      data = to_json(std::get<user_disconnect>(e.body));
+      data_json = to_json(std::get<user_disconnect>(e.body));
+      data = data_json;
       break;
     case event_kind::user_changed: {
       const user& now = std::get<user_changed>(e.body).now;
       username = now.username;
-      data = to_json(now);
+      data_json = to_json(now);
+      data = data_json;
       break;
     }
     case event_kind::custom:
@@ -235,7 +238,7 @@ std::string serialize_event(const event& e) {
   o["username"] = json::string_view(username.data(), username.size());
   o["message"] = json::string_view(message.data(), message.size());
   o["kind"] = wire_kind;
-  o["data"] = std::move(data);
+  o["data"] = json::string_view(data.data(), data.size());
   return json::serialize(o);
 }
 

@@ -77,8 +77,9 @@ TEST_CASE("serialize then deserialize gives back the event and re-encodes its fr
 }
 
 TEST_CASE("round trip works for every core event type") {
-  for (event_ptr e : {make_enter_event(1, "a"), make_leave_event(1, "a"),
-                      make_room_deleted_event(4), make_user_disconnect_event(1008, "x", "s")}) {
+  for (const event_ptr& e :
+       {make_enter_event(1, "a"), make_leave_event(1, "a"), make_room_deleted_event(4),
+        make_user_disconnect_event(1008, "x", "s")}) {
     event_ptr back = deserialize_event(serialize_event(*e));
     REQUIRE(back);
     CHECK(back->kind() == e->kind());
