@@ -18,7 +18,7 @@ auth_result auth_result::refuse(std::string reason, int status) {
   return r;
 }
 
-authenticator session_cookie_authenticator(session_store& sessions, user_store& users,
+authenticator session_cookie_authenticator(session_lookup& sessions, user_lookup& users,
                                            std::string cookie_name) {
   return [&sessions, &users, name = std::move(cookie_name)](const handshake& h) {
     // Transports fill `cookies`; one that only passed headers still works.

@@ -2,12 +2,9 @@
 // (publish, delete a room, disconnect a user).
 #include "whisper/chat_hub.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
+#include <variant>
 
 namespace whisper {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -17,53 +14,43 @@ void send_wire(consumer& self, const event& e) {
 }
 
 // room.deleted: tell the member, then drop the room (no LEAVE: the room is gone).
-void room_deleted(consumer& self, const event& e) {
+void drop_deleted_room(consumer& self, const event& e) {
   self.forget_room(e.room, false);
   self.queue(e.wire);
 }
 
-// user.disconnect: close with the code and reason carried in data.
-void user_disconnect(consumer& self, const event& e) {
-  int code = close_code::policy_violation;
-  std::string reason = "account disabled";
-  json::error_code ec;
-  json::value data = json::parse(e.data, ec);
-  if (!ec && data.is_object()) {
-    const json::object& o = data.get_object();
-    if (const json::value* c = o.if_contains("code"); c && c->is_int64()) {
-      code = static_cast<int>(c->get_int64());
-    }
-    if (const json::value* r = o.if_contains("reason"); r && r->is_string()) {
-      reason = std::string(r->get_string());
-    }
-    // A logout: only the connections of that session (the others of the user stay).
-    if (const json::value* s = o.if_contains("session"); s && s->is_string()) {
-      if (s->get_string() != self.session()) return;
-    }
-  }
-  self.close(code, reason);
+// user.disconnect: close with the code and reason the event carries.
+void close_user(consumer& self, const event& e) {
+  const auto& d = std::get<user_disconnect>(e.body);
+  // A logout: only the connections of that session (the others of the user stay).
+  if (!d.session.empty() && d.session != self.session()) return;
+  self.close(d.code, d.reason);
 }
 
 // user.changed: the consumer re-checks what it may keep.
-void user_changed(consumer& self, const event& e) {
-  if (auto now = user_from_changed_event(e)) self.apply_user_change(*now);
+void apply_change(consumer& self, const event& e) {
+  self.apply_user_change(std::get<user_changed>(e.body).now);
+}
+
+constexpr std::size_t index_of(event_kind kind) {
+  return static_cast<std::size_t>(kind);
 }
 
 }  // namespace
 
-chat_hub::chat_hub(channel_layer& layer, room_directory& rooms, whisper::presence& presence,
+chat_hub::chat_hub(channel_layer& layer, room_lookup& rooms, whisper::presence& presence,
                    hub_options options)
     : layer_(layer),
       rooms_(rooms),
       presence_(presence),
       options_(std::move(options)),
       policy_(staff_only_policy()) {
-  event_handlers_.emplace(std::string(event_type::chat_message), send_wire);
-  event_handlers_.emplace(std::string(event_type::chat_join), send_wire);
-  event_handlers_.emplace(std::string(event_type::chat_leave), send_wire);
-  event_handlers_.emplace(std::string(event_type::room_deleted), room_deleted);
-  event_handlers_.emplace(std::string(event_type::user_disconnect), user_disconnect);
-  event_handlers_.emplace(std::string(event_type::user_changed), user_changed);
+  kind_handlers_[index_of(event_kind::chat_message)] = send_wire;
+  kind_handlers_[index_of(event_kind::member_joined)] = send_wire;
+  kind_handlers_[index_of(event_kind::member_left)] = send_wire;
+  kind_handlers_[index_of(event_kind::room_deleted)] = drop_deleted_room;
+  kind_handlers_[index_of(event_kind::user_disconnect)] = close_user;
+  kind_handlers_[index_of(event_kind::user_changed)] = apply_change;
 }
 
 chat_hub::~chat_hub() {
@@ -85,15 +72,19 @@ void chat_hub::set_room_policy(room_policy policy) {
 }
 
 void chat_hub::on_event(std::string type, event_handler handler) {
-  if (type == event_type::chat_message || type == event_type::chat_join ||
-      type == event_type::chat_leave) {
-    chat_types_forward_wire_ = false;  // from now on every chat.* event takes the map
+  const event_kind kind = event_kind_of(type);
+  if (kind == event_kind::custom) {
+    if (handler) {
+      custom_handlers_[std::move(type)] = std::move(handler);
+    } else {
+      custom_handlers_.erase(type);
+    }
+    return;
   }
-  if (handler) {
-    event_handlers_[std::move(type)] = std::move(handler);
-  } else {
-    event_handlers_.erase(type);
+  if (kind <= event_kind::member_left) {
+    chat_kinds_forward_wire_ = false;  // from now on every chat.* event takes the table
   }
+  kind_handlers_[index_of(kind)] = std::move(handler);
 }
 
 std::shared_ptr<consumer> chat_hub::connect(std::shared_ptr<connection> conn, user who,
@@ -179,15 +170,13 @@ void chat_hub::forget_connection(consumer* gone) {
   gone->registered_.store(false, std::memory_order_release);
 }
 
-const event_handler* chat_hub::handler_for(std::string_view type) const {
-  auto it = event_handlers_.find(type);
-  return it == event_handlers_.end() ? nullptr : &it->second;
-}
-
-bool chat_hub::forwards_wire(std::string_view type) const {
-  return chat_types_forward_wire_ &&
-         (type == event_type::chat_message || type == event_type::chat_join ||
-          type == event_type::chat_leave);
+const event_handler* chat_hub::handler_for(const event& e) const {
+  if (const auto* custom = e.as<custom_event>()) {
+    auto it = custom_handlers_.find(custom->type);
+    return it == custom_handlers_.end() ? nullptr : &it->second;
+  }
+  const event_handler& handler = kind_handlers_[index_of(e.kind())];
+  return handler ? &handler : nullptr;
 }
 
 std::chrono::steady_clock::time_point chat_hub::steady_now() const {

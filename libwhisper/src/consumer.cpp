@@ -115,12 +115,12 @@ void consumer::close(int code, std::string_view reason) {
 void consumer::deliver(const event_ptr& e) {
   // Deliveries racing with or after the close are dropped.
   if (!e || closed_.load(std::memory_order_acquire)) return;
-  if (hub_.forwards_wire(e->type)) {
+  if (hub_.forwards_wire(e->kind())) {
     queue(e->wire);  // the broadcast path: the shared frame, nothing else
     return;
   }
   try {
-    if (const event_handler* handler = hub_.handler_for(e->type)) {
+    if (const event_handler* handler = hub_.handler_for(*e)) {
       (*handler)(*this, *e);
     } else if (e->wire) {
       queue(e->wire);  // an unknown type that brings its own frame is passed through

@@ -51,10 +51,6 @@ void dispatcher::add(std::string name, command_handler handler) {
   handlers_[std::move(name)] = std::move(handler);
 }
 
-bool dispatcher::has(std::string_view name) const {
-  return handlers_.find(name) != handlers_.end();
-}
-
 void dispatcher::dispatch(consumer& self, std::string_view frame, const limits& lim) const {
   // Default (heap) storage on purpose: an arena would make any copy of `command` that a
   // handler keeps (e.g. to finish the work on another thread) dangle once we return.

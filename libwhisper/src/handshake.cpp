@@ -3,38 +3,9 @@
 
 #include "detail/ascii.hpp"
 #include "whisper/auth.hpp"
+#include "whisper/percent_encoding.hpp"
 
 namespace whisper {
-
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// application/x-www-form-urlencoded decoding: "%41" -> 'A', '+' -> ' '. A '%' not
-// followed by two hex digits is kept as it is rather than rejecting the whole query.
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::optional<std::string_view> handshake::header(std::string_view name) const {
   for (const auto& field : headers) {
@@ -59,7 +30,7 @@ std::optional<std::string> handshake::query_param(std::string_view name) const {
     std::string_view key = pair.substr(0, eq);
     std::string_view value =
         eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    if (percent_decode(key) == name) return percent_decode(value);
+    if (form_decode(key) == name) return form_decode(value);
   }
   return std::nullopt;
 }

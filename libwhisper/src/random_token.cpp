@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "detail/random_bytes.hpp"
-#include "whisper/session_store.hpp"
+#include "whisper/account_stores.hpp"
 
 namespace whisper {
 

@@ -1,7 +1,7 @@
 // fuzz_http_form: the server's application/x-www-form-urlencoded handling and the other
 // request-derived strings that end up in responses (apps/whisper-server/src/http_util).
 //  - parse_form never crashes; a form built with url_encode decodes back field for field
-//    (url_decode inverts url_encode for any bytes);
+//    (whisper::form_decode inverts url_encode for any bytes);
 //  - safe_redirect_target (the login `next`) only ever yields a same-site path: one
 //    leading '/', no "//" or "/\" (another host), no control characters (header
 //    injection in Location);
@@ -16,12 +16,13 @@
 
 #include "fuzz_check.hpp"
 #include "http_util.hpp"
+#include "whisper/percent_encoding.hpp"
 
 namespace {
 
+using whisper::form_decode;
 using whisper_server::html_escape;
 using whisper_server::parse_form;
-using whisper_server::url_decode;
 using whisper_server::url_encode;
 
 void check_form_round_trip(FuzzedDataProvider& p) {
@@ -70,9 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Arbitrary bodies: parsed without crashing or reading out of bounds.
   (void)parse_form(text);
-  FUZZ_CHECK(url_decode(url_encode(text)) == text);
+  FUZZ_CHECK(form_decode(url_encode(text)) == text);
   check_redirect(text);
-  check_redirect(url_decode(text));  // `next` arrives percent-encoded in a query
+  check_redirect(form_decode(text));  // `next` arrives percent-encoded in a query
   check_escape(text);
   check_form_round_trip(p);
   return 0;

@@ -27,9 +27,10 @@ TEST_CASE("a member on layer A receives a group_send made on layer B") {
   p.b.group_send("room-7", make_message_event(7, msg_type::message, "bob", "hi from B"));
   REQUIRE(alice->wait_for(1));
   const auto e = alice->events().front();
-  CHECK(e->type == "chat.message");
-  CHECK(e->username == "bob");
-  CHECK(e->message == "hi from B");
+  const auto* m = e->as<chat_message>();
+  REQUIRE(m);
+  CHECK(m->username == "bob");
+  CHECK(m->text == "hi from B");
   REQUIRE(e->wire.get() != nullptr);
   CHECK(e->wire->find("\"hi from B\"") != std::string::npos);
   CHECK(p.a.stats().messages_received == 1);
@@ -76,7 +77,7 @@ TEST_CASE("events from one thread to one group arrive in order across processes"
   REQUIRE(member->wait_for(300));
   const auto events = member->events();
   for (int i = 0; i < 300; ++i)
-    CHECK(events[static_cast<std::size_t>(i)]->message == std::to_string(i));
+    CHECK(events[static_cast<std::size_t>(i)]->as<chat_message>()->text == std::to_string(i));
 }
 
 TEST_CASE("send() reaches one channel on the other layer, and only that channel") {
@@ -92,7 +93,7 @@ TEST_CASE("send() reaches one channel on the other layer, and only that channel"
 
   p.b.send(name, make_user_disconnect_event(1008, "account disabled"));
   REQUIRE(target->wait_for(1));
-  CHECK(target->events().front()->type == "user.disconnect");
+  CHECK(target->events().front()->kind() == event_kind::user_disconnect);
   CHECK(bystander->count() == 0);
 
   // A channel of this very process is delivered directly.
@@ -191,7 +192,7 @@ TEST_CASE("a group_send made right after start(), before the connection is up, i
   b.start();
   b.group_send("room-8", make_message_event(8, msg_type::message, "early", "bird"));
   REQUIRE(member->wait_for(1));
-  CHECK(member->events().front()->username == "early");
+  CHECK(member->events().front()->as<chat_message>()->username == "early");
   CHECK(b.stats().publish_failures == 0);
   a.stop();
   b.stop();
@@ -213,5 +214,5 @@ TEST_CASE("malformed channel names and foreign payloads are ignored without harm
   REQUIRE(member->wait_for(1));
   std::this_thread::sleep_for(50ms);
   CHECK(member->count() == 1);
-  CHECK(member->events().front()->message == "fine");
+  CHECK(member->events().front()->as<chat_message>()->text == "fine");
 }

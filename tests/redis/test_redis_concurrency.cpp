@@ -49,8 +49,9 @@ TEST_CASE("concurrent senders on one layer: every member everywhere gets all, in
     REQUIRE(m->wait_for(threads * per_thread, 10s));
     std::map<std::string, int> next;  // per sender, the next expected sequence number
     for (const auto& e : m->events()) {
-      CHECK(std::stoi(e->message) == next[e->username]);
-      next[e->username] = std::stoi(e->message) + 1;
+      const auto& said = *e->as<chat_message>();
+      CHECK(std::stoi(said.text) == next[said.username]);
+      next[said.username] = std::stoi(said.text) + 1;
     }
     CHECK(next.size() == threads);
   }

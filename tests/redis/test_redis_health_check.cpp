@@ -80,10 +80,10 @@ TEST_CASE("a hung Redis is declared down, local rooms keep working, and resuming
   CHECK(p.a.stats().reconnects >= 2);
   p.a.group_send("room-7", make_message_event(7, msg_type::message, "a", "after"));
   REQUIRE(on_b->wait_for(1));
-  CHECK(on_b->events().front()->message == "after");
+  CHECK(on_b->events().front()->as<chat_message>()->text == "after");
   p.b.group_send("room-7", make_message_event(7, msg_type::message, "b", "back"));
   REQUIRE(on_a->wait_for(7));
-  CHECK(on_a->events().back()->message == "back");
+  CHECK(on_a->events().back()->as<chat_message>()->text == "back");
 }
 
 TEST_CASE("a healthy idle layer is probed on both connections and never declared down") {

@@ -53,10 +53,10 @@ TEST_CASE("killing Redis keeps local delivery, counts failures; a restart resume
   CHECK(p.a.stats().reconnects >= 2);  // publisher and subscriber
   p.a.group_send("room-5", make_message_event(5, msg_type::message, "alice", "after"));
   REQUIRE(on_b->wait_for(1));
-  CHECK(on_b->events().front()->message == "after");
+  CHECK(on_b->events().front()->as<chat_message>()->text == "after");
   p.b.group_send("room-5", make_message_event(5, msg_type::message, "bob", "back"));
   REQUIRE(on_a->wait_for(12));
-  CHECK(on_a->events().back()->message == "back");
+  CHECK(on_a->events().back()->as<chat_message>()->text == "back");
 }
 
 TEST_CASE("groups joined during an outage are subscribed when Redis returns") {
@@ -118,6 +118,6 @@ TEST_CASE("a hung Redis bounds the publishes waiting for it and local rooms keep
   REQUIRE(test::eventually([&] { return p.a.stats().messages_published == 100; }));
   p.a.group_send("room-11", make_message_event(11, msg_type::message, "a", "after"));
   REQUIRE(remote->wait_for(101));
-  CHECK(remote->events().back()->message == "after");
+  CHECK(remote->events().back()->as<chat_message>()->text == "after");
   CHECK(p.a.stats().publish_failures == 150);
 }

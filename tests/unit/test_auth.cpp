@@ -3,6 +3,7 @@
 
 #include "whisper/auth.hpp"
 #include "whisper/memory_stores.hpp"
+#include "whisper/percent_encoding.hpp"
 
 using namespace whisper;
 
@@ -24,6 +25,13 @@ TEST_CASE("query parameters are percent-decoded") {
   CHECK(h.query_param("flag") == "");
   CHECK(h.query_param("bad") == "%zz");
   CHECK_FALSE(h.query_param("missing"));
+}
+
+TEST_CASE("form_decode reads escapes and '+', and keeps a stray '%' as it is") {
+  CHECK(form_decode("a%41+b%2b") == "aA b+");
+  CHECK(form_decode("100%") == "100%");
+  CHECK(form_decode("%4") == "%4");
+  CHECK(form_decode("%zz%20") == "%zz ");
 }
 
 TEST_CASE("cookies parse from a Cookie header, skipping malformed pairs") {
@@ -135,4 +143,34 @@ TEST_CASE("auth_result accept and refuse") {
   CHECK_FALSE(no);
   CHECK(no.status == 401);
   CHECK(no.reason == "banned");
+}
+
+namespace {
+
+// An embedder that keeps accounts elsewhere implements only what the core reads.
+struct one_session final : session_lookup {
+  std::optional<user_id> lookup(std::string_view id) override {
+    return id == "s3cret" ? std::optional<user_id>(7) : std::nullopt;
+  }
+};
+struct one_user final : user_lookup {
+  std::optional<user> find(user_id id) override {
+    if (id != 7) return std::nullopt;
+    return user{7, "seven", "Seven", false, true};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the session cookie authenticator needs only the two lookups") {
+  one_session sessions;
+  one_user users;
+  const authenticator auth = session_cookie_authenticator(sessions, users);
+  handshake h;
+  h.cookies["sessionid"] = "s3cret";
+  const auth_result ok = auth(h);
+  REQUIRE(ok);
+  CHECK(ok.who->username == "seven");
+  h.cookies["sessionid"] = "other";
+  CHECK_FALSE(auth(h));
 }

@@ -97,7 +97,7 @@ TEST_CASE_FIXTURE(chat_fixture, "a custom room policy decides who may enter") {
 TEST_CASE_FIXTURE(chat_fixture, "a custom event type gets its own handler") {
   std::vector<std::string> seen;
   hub->on_event("game.move", [&](consumer& self, const event& e) {
-    seen.push_back(self.user().username + ":" + e.data);
+    seen.push_back(self.user().username + ":" + e.as<custom_event>()->data);
     self.queue(make_payload(R"({"moved":true})"));
   });
   client alice = joined("alice", lobby.id);
@@ -123,7 +123,8 @@ TEST_CASE_FIXTURE(chat_fixture, "an event handler that throws does not escape in
 
 TEST_CASE_FIXTURE(chat_fixture, "the built-in chat handlers can be overridden") {
   hub->on_event(std::string(event_type::chat_message), [](consumer& self, const event& e) {
-    if (e.username != self.user().username) self.queue(e.wire);  // no echo to the sender
+    // No echo to the sender.
+    if (e.as<chat_message>()->username != self.user().username) self.queue(e.wire);
   });
   client alice = joined("alice", lobby.id);
   client bob = joined("bob", lobby.id);
@@ -189,4 +190,34 @@ TEST_CASE_FIXTURE(chat_fixture, "a user.disconnect event with unreadable data cl
   alice.session->deliver(
       make_custom_event(std::string(event_type::user_disconnect), 0, "not json", nullptr));
   CHECK(alice.conn->close_code() == close_code::policy_violation);
+}
+
+namespace {
+
+// The hub reads rooms by id and nothing else: an embedder's own lookup is enough.
+struct two_rooms final : room_lookup {
+  std::optional<room> find(room_id id) override {
+    if (id != 1 && id != 2) return std::nullopt;
+    return room{id, "Room " + std::to_string(id), id == 2};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a hub runs on a bare room lookup") {
+  in_process_channel_layer layer;
+  two_rooms rooms;
+  memory_presence presence;
+  chat_hub hub(layer, rooms, presence);
+  auto conn = std::make_shared<fake_connection>();
+  auto alice = hub.connect(conn, user{1, "alice", "Alice", false, true});
+  alice->on_text(chat_fixture::join_frame(1));
+  alice->on_text(chat_fixture::join_frame(2));
+  alice->on_text(chat_fixture::join_frame(3));
+  const auto frames = conn->take_json();
+  REQUIRE(frames.size() == 3);
+  CHECK(frames[0].contains("join"));
+  CHECK(frames[1].at("error") == "ROOM_ACCESS_DENIED");
+  CHECK(frames[2].at("error") == "ROOM_INVALID");
+  alice->on_close();
 }

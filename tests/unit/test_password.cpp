@@ -3,8 +3,8 @@
 
 #include <set>
 
+#include "whisper/account_stores.hpp"
 #include "whisper/password.hpp"
-#include "whisper/session_store.hpp"
 
 using namespace whisper;
 

@@ -5,8 +5,8 @@
 #include "csrf_token.hpp"
 #include "http_util.hpp"
 #include "site.hpp"
+#include "whisper/account_stores.hpp"
 #include "whisper/password.hpp"
-#include "whisper/session_store.hpp"
 
 namespace whisper_server {
 namespace {

@@ -14,8 +14,8 @@
 
 #include "sqlite_db.hpp"
 #include "sqlite_session_store.hpp"
+#include "whisper/account_stores.hpp"
 #include "whisper/chat_hub.hpp"
-#include "whisper/user_store.hpp"
 
 namespace whisper_server {
 

@@ -7,7 +7,7 @@
 
 #include "config_docs.hpp"
 #include "management_commands.hpp"
-#include "whisper/session_store.hpp"
+#include "whisper/account_stores.hpp"
 
 namespace whisper_server {
 namespace {

@@ -4,17 +4,9 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "whisper/percent_encoding.hpp"
+
 namespace whisper_server {
-namespace {
-
-int hex_value(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::string html_escape(std::string_view text) {
   std::string out;
@@ -38,23 +30,6 @@ std::string html_escape(std::string_view text) {
         break;
       default:
         out += ch;
-    }
-  }
-  return out;
-}
-
-std::string url_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-               hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
     }
   }
   return out;
@@ -84,8 +59,9 @@ std::map<std::string, std::string, std::less<>> parse_form(std::string_view body
     body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
-    std::string name = url_decode(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
+    std::string name = whisper::form_decode(pair.substr(0, eq));
+    std::string value =
+        eq == std::string_view::npos ? "" : whisper::form_decode(pair.substr(eq + 1));
     fields.emplace(std::move(name), std::move(value));
   }
   return fields;

@@ -12,11 +12,11 @@ namespace whisper_server {
 
 /// Escapes & < > " ' for HTML text and attribute values.
 std::string html_escape(std::string_view text);
-/// Decodes %XX and '+' (application/x-www-form-urlencoded).
-std::string url_decode(std::string_view text);
-/// Encodes everything but unreserved characters (for ?next=...).
+/// Encodes everything but unreserved characters (for ?next=...); whisper::form_decode()
+/// (whisper/percent_encoding.hpp) decodes it.
 std::string url_encode(std::string_view text);
-/// Parses "a=1&b=2" (a form body or a query string). The first of duplicate names wins.
+/// Parses "a=1&b=2" (a form body or a query string), each name and value decoded with
+/// whisper::form_decode(). The first of duplicate names wins.
 std::map<std::string, std::string, std::less<>> parse_form(std::string_view body);
 /// The value of a field, or "".
 std::string form_value(const std::map<std::string, std::string, std::less<>>& form,

@@ -8,9 +8,9 @@
 
 #include "net/server.hpp"
 #include "process_stats.hpp"
+#include "whisper/account_stores.hpp"
 #include "whisper/chat_hub.hpp"
 #include "whisper/redis_channel_layer.hpp"
-#include "whisper/room_directory.hpp"
 #include "whisper/version.hpp"
 
 namespace whisper_server {

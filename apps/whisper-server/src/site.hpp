@@ -15,8 +15,8 @@
 #include "sqlite_db.hpp"
 #include "sqlite_session_store.hpp"
 #include "sqlite_user_store.hpp"
+#include "whisper/account_stores.hpp"
 #include "whisper/chat_hub.hpp"
-#include "whisper/room_directory.hpp"
 
 namespace spdlog {
 class logger;

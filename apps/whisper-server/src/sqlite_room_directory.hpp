@@ -6,7 +6,7 @@
 #include <shared_mutex>
 
 #include "sqlite_db.hpp"
-#include "whisper/room_directory.hpp"
+#include "whisper/account_stores.hpp"
 
 namespace whisper_server {
 

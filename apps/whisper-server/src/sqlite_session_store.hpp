@@ -10,7 +10,7 @@
 #include <unordered_set>
 
 #include "sqlite_db.hpp"
-#include "whisper/session_store.hpp"
+#include "whisper/account_stores.hpp"
 
 namespace whisper_server {
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "sqlite_db.hpp"
-#include "whisper/user_store.hpp"
+#include "whisper/account_stores.hpp"
 
 namespace whisper_server {
 

@@ -24,7 +24,7 @@ void timed_channel_layer::group_discard(const std::string& group, const std::str
 void timed_channel_layer::group_send(const std::string& group, whisper::event_ptr e) {
   // Only user messages: enter/leave notices and room deletions are not what operators
   // mean by message latency, and would skew the distribution.
-  if (!e || e->type != whisper::event_type::chat_message) {
+  if (!e || e->kind() != whisper::event_kind::chat_message) {
     inner_.group_send(group, std::move(e));
     return;
   }

@@ -12,10 +12,9 @@
 #include <vector>
 
 #include "whisper/errors.hpp"
+#include "whisper/lookups.hpp"
 #include "whisper/room.hpp"
-#include "whisper/session_store.hpp"
 #include "whisper/user.hpp"
-#include "whisper/user_store.hpp"
 
 namespace whisper {
 
@@ -63,8 +62,9 @@ using authenticator = std::function<auth_result(const handshake&)>;
 using room_policy = std::function<std::optional<error_code>(const user&, const room&)>;
 
 /// The default authenticator: cookie `cookie_name` names a live session in `sessions`
-/// whose user exists in `users` and is active. The stores must outlive the callback.
-authenticator session_cookie_authenticator(session_store& sessions, user_store& users,
+/// whose user exists in `users` and is active. Only lookups are made (any session_store
+/// and user_store of account_stores.hpp will do); both must outlive the callback.
+authenticator session_cookie_authenticator(session_lookup& sessions, user_lookup& users,
                                            std::string cookie_name = "sessionid");
 
 /// The default room policy: a staff-only room refuses non-staff users

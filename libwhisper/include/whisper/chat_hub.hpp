@@ -1,7 +1,8 @@
-// The hub an embedder creates: it ties a channel layer, a room directory, presence and
+// The hub an embedder creates: it ties a channel layer, a room lookup, presence and
 // the auth policy together and makes a consumer for each authenticated connection.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -19,8 +20,8 @@
 #include "whisper/dispatcher.hpp"
 #include "whisper/event.hpp"
 #include "whisper/limits.hpp"
+#include "whisper/lookups.hpp"
 #include "whisper/presence.hpp"
-#include "whisper/room_directory.hpp"
 
 namespace whisper {
 
@@ -50,15 +51,15 @@ struct hub_stats {
 /// Handles one event type for one consumer (e.g. to encode an embedder's event).
 using event_handler = std::function<void(consumer& self, const event& e)>;
 
-/// The chat hub. The layer, directory and presence must outlive it.
+/// The chat hub. The layer, the rooms (any room_lookup, e.g. a room_directory of
+/// account_stores.hpp) and presence must outlive it.
 ///
 /// Thread safety: configuration (set_room_policy, commands().add, on_event) must happen
 /// before connections are served. connect(), publish(), delete_room() and
 /// disconnect_user() may then be called concurrently from any thread.
 class chat_hub {
  public:
-  chat_hub(channel_layer& layer, room_directory& rooms, presence& presence,
-           hub_options options = {});
+  chat_hub(channel_layer& layer, room_lookup& rooms, presence& presence, hub_options options = {});
   ~chat_hub();
   chat_hub(const chat_hub&) = delete;
   chat_hub& operator=(const chat_hub&) = delete;
@@ -67,8 +68,10 @@ class chat_hub {
   void set_room_policy(room_policy policy);
   /// The command table; add your own commands here.
   dispatcher& commands() { return dispatcher_; }
-  /// Registers a handler for an event type. The core's types (chat.*) default to sending
-  /// the event's pre-encoded frame; room.deleted, user.disconnect and user.changed are built in.
+  /// Registers a handler for an event type (a null handler removes it). The core's types
+  /// (event_type) are built in: chat.* send the event's pre-encoded frame, room.deleted,
+  /// user.disconnect and user.changed act on the consumer; a handler given here replaces
+  /// the built-in one. Any other name is a custom event's type (custom_event::type).
   void on_event(std::string type, event_handler handler);
 
   /// Makes the consumer of a new, authenticated connection. `session` is the tag of the
@@ -97,7 +100,7 @@ class chat_hub {
   void update_user(const user& now);
 
   channel_layer& layer() const { return layer_; }
-  room_directory& rooms() const { return rooms_; }
+  room_lookup& rooms() const { return rooms_; }
   whisper::presence& presence() const { return presence_; }
   const hub_options& options() const { return options_; }
   const room_policy& policy() const { return policy_; }
@@ -112,24 +115,29 @@ class chat_hub {
   /// Used by consumer::on_close() and ~consumer(): the connection is no longer open.
   void forget_connection(consumer* gone);
 
-  /// The handler for an event type, or null.
-  const event_handler* handler_for(std::string_view type) const;
-  /// True when events of this type are delivered by sending their wire frame as is:
-  /// chat.message, chat.join and chat.leave unless on_event() replaced their handler.
-  /// Consumers check this before handler_for(): it is the broadcast path, once per
-  /// recipient, and three comparisons cost less than a map lookup and a std::function.
-  bool forwards_wire(std::string_view type) const;
+  /// The handler for an event, or null: found by kind for the core's kinds (an array
+  /// index), by name for custom events.
+  const event_handler* handler_for(const event& e) const;
+  /// True when events of this kind are delivered by sending their wire frame as is:
+  /// chat_message, member_joined and member_left unless on_event() replaced a chat.*
+  /// handler. Consumers check this before handler_for(): it is the broadcast path, once
+  /// per recipient, and two integer comparisons cost less than a std::function call.
+  bool forwards_wire(event_kind kind) const {
+    return chat_kinds_forward_wire_ && kind <= event_kind::member_left;
+  }
   std::chrono::steady_clock::time_point steady_now() const;
 
  private:
   channel_layer& layer_;
-  room_directory& rooms_;
+  room_lookup& rooms_;
   whisper::presence& presence_;
   hub_options options_;
   room_policy policy_;
   dispatcher dispatcher_;
-  std::map<std::string, event_handler, std::less<>> event_handlers_;
-  bool chat_types_forward_wire_ = true;  // no chat.* handler replaced
+  // The core's kinds by index (resolved once, at on_event()); custom types by name.
+  std::array<event_handler, event_kind_count> kind_handlers_;
+  std::map<std::string, event_handler, std::less<>> custom_handlers_;
+  bool chat_kinds_forward_wire_ = true;  // no chat.* handler replaced
   hub_stats stats_;
   // Open connections, for connections(): a list linked through the consumers
   // (consumer::registry_*), guarded by connections_mutex_.

@@ -29,7 +29,6 @@ class dispatcher {
 
   /// Registers or replaces a command.
   void add(std::string name, command_handler handler);
-  bool has(std::string_view name) const;
 
   /// Decodes one frame and runs its handler. A frame that is not a JSON object (within
   /// limits::max_json_depth), has no string "command", or names an unknown command gets

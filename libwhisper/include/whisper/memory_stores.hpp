@@ -6,9 +6,7 @@
 #include <functional>
 #include <memory>
 
-#include "whisper/room_directory.hpp"
-#include "whisper/session_store.hpp"
-#include "whisper/user_store.hpp"
+#include "whisper/account_stores.hpp"
 
 namespace whisper {
 

@@ -1,6 +1,7 @@
 // The whole public API of libwhisper in one include.
 #pragma once
 
+#include "whisper/account_stores.hpp"
 #include "whisper/auth.hpp"
 #include "whisper/channel_layer.hpp"
 #include "whisper/chat_hub.hpp"
@@ -11,15 +12,14 @@
 #include "whisper/event.hpp"
 #include "whisper/in_process_channel_layer.hpp"
 #include "whisper/limits.hpp"
+#include "whisper/lookups.hpp"
 #include "whisper/memory_stores.hpp"
 #include "whisper/outbound_queue.hpp"
 #include "whisper/password.hpp"
+#include "whisper/percent_encoding.hpp"
 #include "whisper/presence.hpp"
 #include "whisper/protocol.hpp"
 #include "whisper/rate_limiter.hpp"
 #include "whisper/room.hpp"
-#include "whisper/room_directory.hpp"
-#include "whisper/session_store.hpp"
 #include "whisper/user.hpp"
-#include "whisper/user_store.hpp"
 #include "whisper/version.hpp"

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "local_groups.hpp"
+#include "detail/local_groups.hpp"
 #include "redis_link.hpp"
 #include "subscription_set.hpp"
 #include "whisper/redis_channel_layer.hpp"
@@ -36,7 +36,7 @@ struct redis_channel_layer::state : std::enable_shared_from_this<state> {
   redis_url url;
   const std::string process_id;
   std::atomic<std::uint64_t> next_channel{0};
-  redis_detail::local_groups local;
+  detail::local_groups local;
   redis_layer_stats stats;
 
   // --- strand only ---

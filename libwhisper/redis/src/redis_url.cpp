@@ -4,6 +4,9 @@
 #include <cctype>
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "detail/ascii.hpp"
 
 namespace whisper {
 namespace {
@@ -12,29 +15,11 @@ namespace {
   throw std::invalid_argument("invalid Redis URL: " + why);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes %XX escapes (passwords often hold '@', ':' or '/', which must be escaped).
 std::string percent_decode(std::string_view text, const char* what) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    const int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
-    const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-    if (hi < 0 || lo < 0) fail(std::string("bad %-escape in the ") + what + ".");
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
+  auto decoded = detail::percent_decode(text, detail::percent_rule::strict);
+  if (!decoded) fail(std::string("bad %-escape in the ") + what + ".");
+  return std::move(*decoded);
 }
 
 // Reads a decimal number in [min, max]; `what` names it in the error.

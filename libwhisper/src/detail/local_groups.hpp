@@ -1,0 +1,67 @@
+// Private: the receivers of this process and which of them are in which group, shared by
+// the in-process channel layer and the Redis layer (its local half). A group is an
+// immutable vector of receivers swapped copy-on-write: a broadcast copies the pointer to
+// the current vector under a short lock and delivers outside it, so broadcasts never wait
+// on joins or on each other, and no lock is held while a receiver runs (it may re-enter
+// the layer). Groups are spread over shards by name so broadcasts to different rooms
+// never share a lock.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "whisper/channel_layer.hpp"
+
+namespace whisper::detail {
+
+/// Thread safety: every member may be called concurrently from any thread.
+class local_groups {
+ public:
+  using member_list = std::vector<std::shared_ptr<channel>>;
+  using member_snapshot = std::shared_ptr<const member_list>;
+
+  void add_channel(const std::string& name, std::shared_ptr<channel> receiver);
+  /// Removes a channel and its memberships; returns the groups it left empty. The
+  /// registry's reference to the receiver is dropped after every lock is released.
+  std::vector<std::string> remove_channel(const std::string& name);
+  /// Adds a registered channel to a group (idempotent; unknown channels are ignored).
+  /// True if the group had no member before (a cross-process layer must subscribe).
+  bool add(const std::string& group, const std::string& name);
+  /// True if this left the group without members (a cross-process layer may unsubscribe).
+  bool discard(const std::string& group, const std::string& name);
+
+  /// The group's members now, or null: hold it while delivering, without any lock.
+  member_snapshot members(const std::string& group) const;
+  std::shared_ptr<channel> find(const std::string& name) const;
+  bool has_members(const std::string& group) const;
+  /// Every group with at least one member.
+  std::vector<std::string> groups() const;
+  std::size_t size(const std::string& group) const;
+
+ private:
+  struct entry {
+    std::shared_ptr<channel> receiver;
+    std::set<std::string> groups;  // so remove_channel does not scan every group
+  };
+  // One slice of the groups. Lock order: channels_mutex_ before any shard's mutex.
+  struct shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, member_snapshot> groups;
+  };
+
+  shard& shard_of(const std::string& group) const;
+  // Removes `receiver` from `group` under the channels lock; true if the group emptied.
+  bool discard_locked(const std::string& group, const std::shared_ptr<channel>& receiver);
+
+  // Touched on connect, disconnect, join and leave only; never by a broadcast.
+  mutable std::mutex channels_mutex_;
+  std::unordered_map<std::string, entry> channels_;
+  mutable std::array<shard, 16> shards_;
+};
+
+}  // namespace whisper::detail
