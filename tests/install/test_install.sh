@@ -127,7 +127,8 @@ LD_LIBRARY_PATH="$prefix/lib" "$tmp/consumer_pc"
 # Statically: --static brings libargon2 (Requires.private).
 static_libs=$(pc --static --libs whisper | sed 's/-lwhisper /-l:libwhisper.a /')
 # A coverage build (scripts/test.sh, stage 1) installs an instrumented library.
-if nm "$prefix/lib/libwhisper.a" 2>/dev/null | grep -q __gcov_; then static_libs+=" --coverage"; fi
+# grep reads to the end (no -q): an early exit would fail nm with SIGPIPE under pipefail.
+if nm "$prefix/lib/libwhisper.a" 2>/dev/null | grep __gcov_ >/dev/null; then static_libs+=" --coverage"; fi
 # shellcheck disable=SC2086
 c++ "$src/tests/install/consumer/main.cpp" -o "$tmp/consumer_pc_static" $cflags $static_libs
 "$tmp/consumer_pc_static"
