@@ -15,7 +15,7 @@
 #include "chat_backend.hpp"
 #include "database_file_guard.hpp"
 #include "logging.hpp"
-#include "net/server.hpp"
+#include "net_namespace.hpp"
 #include "password_worker.hpp"
 #include "schema.hpp"
 #include "site.hpp"
@@ -24,6 +24,7 @@
 #include "sqlite_user_store.hpp"
 #include "systemd_notify.hpp"
 #include "timed_channel_layer.hpp"
+#include "whisper/asio/server.hpp"
 #include "whisper/auth.hpp"
 #include "whisper/chat_hub.hpp"
 #include "whisper/password.hpp"
@@ -172,8 +173,8 @@ int run_server(const server_config& requested, const serve_context& serving) {
   options.trusted_proxies = net::trusted_proxy_list(config.trusted_proxies);
   options.limits = config.limits;
   options.max_connections = effective_max_connections(config.max_connections);
-  options.tls_cert_file = config.tls_cert_file;
-  options.tls_key_file = config.tls_key_file;
+  options.tls.cert_file = config.tls_cert_file;
+  options.tls.key_file = config.tls_key_file;
   net::server server(options, hub,
                      whisper::session_cookie_authenticator(sessions, users, config.cookie_name),
                      [&pages](net::http_request&& request, net::http_responder respond) {

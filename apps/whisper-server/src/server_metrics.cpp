@@ -6,8 +6,9 @@
 
 #include <iterator>
 
-#include "net/server.hpp"
+#include "net_namespace.hpp"
 #include "process_stats.hpp"
+#include "whisper/asio/server.hpp"
 #include "whisper/chat_hub.hpp"
 #include "whisper/redis_channel_layer.hpp"
 #include "whisper/room_directory.hpp"
@@ -126,11 +127,7 @@ void render_process(exposition& out, const server_metrics& metrics) {
   out.sample_real("process_start_time_seconds",
                   std::chrono::duration<double>(metrics.started.time_since_epoch()).count());
   out.family("whisper_build_info", "gauge", "The running build: version and optional features.");
-#ifdef WHISPER_HAVE_TLS
-  constexpr const char* tls = "yes";
-#else
-  constexpr const char* tls = "no";
-#endif
+  const char* tls = net::tls_supported() ? "yes" : "no";
 #ifdef WHISPER_HAVE_REDIS_LAYER
   constexpr const char* redis_layer = "yes";
 #else

@@ -12,7 +12,6 @@
 #include "whisper/in_process_channel_layer.hpp"
 #include "whisper/limits.hpp"
 #include "whisper/memory_stores.hpp"
-#include "whisper/outbound_queue.hpp"
 #include "whisper/password.hpp"
 #include "whisper/presence.hpp"
 #include "whisper/protocol.hpp"

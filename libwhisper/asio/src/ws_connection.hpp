@@ -1,0 +1,109 @@
+// One WebSocket client after the 101: whisper::connection for the core, our own RFC 6455
+// framing on the raw socket, and exactly one writer (every frame, pong and the close go
+// through the one ordered, bounded outbound_queue and leave in gathered sendmsg calls).
+#pragma once
+
+#include <asio/ip/tcp.hpp>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connection_socket.hpp"
+#include "frame_parser.hpp"
+#include "frame_writer.hpp"
+#include "outbound_queue.hpp"
+#include "whisper/connection.hpp"
+#include "whisper/consumer.hpp"
+#include "whisper/rate_limiter.hpp"
+#include "whisper/user.hpp"
+#include "worker.hpp"
+
+namespace whisper::net {
+
+/// A WebSocket connection living on one worker thread.
+///
+/// Thread safety: send() and close() from any thread (they only queue and post);
+/// everything else runs on the worker's io thread.
+class ws_connection final : public whisper::connection,
+                            public tracked_connection,
+                            public queued_writer,
+                            public std::enable_shared_from_this<ws_connection> {
+ public:
+  ws_connection(worker& owner, connection_socket socket, whisper::user who,
+                std::string remote_address, ip_slot address_slot, user_slot user_count);
+  ~ws_connection() override;
+
+  /// Queues the 101 answer (first, through the one writer), hands the connection to the
+  /// hub, then parses `early_bytes` (frames sent right behind the upgrade request).
+  /// `login_session`: the tag of the login session that authenticated the upgrade
+  /// (auth_result::session), handed to the hub so a logout closes this connection.
+  void start(std::string_view handshake_response, std::string_view early_bytes,
+             std::string login_session);
+
+  // whisper::connection
+  whisper::queue_result queue(whisper::payload_ptr frame) override;
+  void close(int code, std::string_view reason) override;
+
+  // tracked_connection
+  void tick(steady_time now) override;
+  void shutdown() override;
+  void abort() override;
+
+  // queued_writer
+  void flush_queued() override { flush(); }
+
+ private:
+  void wait_readable();
+  void on_readable(const asio::error_code& ec);
+  void on_tls_read(const asio::error_code& ec, std::size_t n);
+  bool write_tls();
+  void account_written(std::size_t sent);
+  void handle_bytes(std::string_view bytes);
+  void handle_event(frame_event& event);
+  void queue_control(std::uint8_t kind, std::string payload);
+  bool accept_control_frame();
+  void answer_ping(std::string payload);
+  void queue_close(std::string payload, int code);
+  void close_frame_sent();
+  void request_flush();
+  void flush();
+  bool take_queued();
+  bool write_some();
+  void finish(int code);
+
+  worker& owner_;
+  connection_socket socket_;
+  whisper::user user_;  // handed to the hub in start()
+  std::string remote_;
+  ip_slot address_slot_;  // counted in the per-IP and per-user limits until finish()
+  user_slot user_slot_;
+  std::shared_ptr<whisper::consumer> consumer_;
+  outbound_queue queue_;
+  frame_parser parser_;
+  whisper::rate_limiter control_limit_;  // pings and pongs the client sends
+
+  // Writer state (io thread): frames taken from the queue, the first not yet fully
+  // written at pending_index_, of which written_ bytes (header included) are out.
+  // Headers are not stored: they are a pure function of kind and size, recomputed
+  // when the frame is written.
+  std::vector<outbound_queue::item> pending_;
+  std::size_t pending_index_ = 0;
+  std::size_t written_ = 0;
+  bool waiting_writable_ = false;  // plain: waiting for POLLOUT; TLS: a write in flight
+  bool close_taken_ = false;       // a close frame left the queue: drop whatever follows it
+
+  std::atomic<bool> close_queued_{false};
+  std::atomic<int> close_code_{0};  // of the closing handshake (for the log line)
+  std::atomic<bool> slow_counted_{false};
+  bool close_sent_ = false;      // our close frame is on the wire
+  bool close_received_ = false;  // the peer's close frame arrived
+  bool finished_ = false;
+  bool ping_outstanding_ = false;
+  steady_time ping_sent_{};
+  steady_time last_inbound_{};
+  steady_time close_deadline_ = steady_time::max();
+};
+
+}  // namespace whisper::net
