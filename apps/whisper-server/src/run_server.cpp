@@ -154,9 +154,9 @@ int run_server(const server_config& requested, const serve_context& serving) {
   login_throttle throttle(config.login_failures_per_minute,
                           config.login_failures_per_minute_per_ip);
 
-  // Two Argon2 threads at most: hashing is memory-hard, and chat must keep its cores.
+  const password_pool_limits pool;
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-  password_worker passwords(std::min(2U, cores), 64);
+  password_worker passwords(std::min(pool.max_threads, cores), pool.max_pending);
   site_context context{
       config,    *db,      users,
       sessions,  rooms,    hub,
