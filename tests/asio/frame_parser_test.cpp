@@ -176,7 +176,7 @@ TEST_CASE("parser: a close frame reports its code and reason, then nothing more"
   CHECK(events[0].code == 1000);
   CHECK(events[0].payload == "bye");
   // Finished: the parser takes no more bytes.
-  std::string_view more = "\x81\x80\0\0\0\0";
+  std::string_view more("\x81\x80\0\0\0\0", 6);
   CHECK_FALSE(parser.next(more));
   CHECK(more.size() == 6);
 }
