@@ -18,9 +18,9 @@ ws_connection::ws_connection(worker& owner, connection_socket socket, whisper::u
       remote_(std::move(remote_address)),
       address_slot_(std::move(address_slot)),
       user_slot_(std::move(user_count)),
-      queue_(owner.context().options.limits.outbound_queue_bytes,
-             owner.context().options.limits.outbound_queue_frames),
-      parser_(owner.context().options.limits.max_frame_bytes),
+      protocol_(owner.context().options.limits.max_frame_bytes,
+                owner.context().options.limits.outbound_queue_bytes,
+                owner.context().options.limits.outbound_queue_frames),
       // The command limits, applied to control frames in a bucket of their own.
       control_limit_(owner.context().options.limits, owner.now()) {}
 
@@ -40,7 +40,7 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   spdlog::info("websocket open user={} remote={}", user_.username, remote_);
 
   // The 101 goes through the one writer, so no frame can overtake it.
-  queue_.push_unbounded(whisper::make_payload(std::string(handshake_response)), opcode::raw_bytes);
+  protocol_.queue_raw(std::string(handshake_response));
   flush();
   if (finished_) return;
   try {
@@ -55,7 +55,7 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
 }
 
 whisper::queue_result ws_connection::queue(whisper::payload_ptr frame) {
-  switch (queue_.push(std::move(frame), opcode::text)) {
+  switch (protocol_.queue_text(std::move(frame))) {
     case outbound_queue::push_result::queued_first:
       request_flush();
       return whisper::queue_result::queued;
@@ -73,23 +73,10 @@ whisper::queue_result ws_connection::queue(whisper::payload_ptr frame) {
 }
 
 void ws_connection::close(int code, std::string_view reason) {
-  queue_close(close_payload(code, reason), code);
-}
-
-void ws_connection::queue_close(std::string payload, int code) {
-  if (close_queued_.exchange(true)) return;
-  close_code_ = code;
-  // Behind every frame queued so far; then the queue refuses more. The close deadline
-  // is armed by the next tick on the io thread.
-  const auto pushed =
-      queue_.push_unbounded(whisper::make_payload(std::move(payload)), opcode::close);
-  queue_.close();
-  if (pushed == outbound_queue::push_result::queued_first) request_flush();
-}
-
-void ws_connection::queue_control(std::uint8_t kind, std::string payload) {
-  const auto pushed = queue_.push_unbounded(whisper::make_payload(std::move(payload)), kind);
-  if (pushed == outbound_queue::push_result::queued_first) request_flush();
+  // The close deadline is armed by the next tick on the io thread.
+  bool flush = false;
+  protocol_.queue_close(code, reason, flush);
+  if (flush) request_flush();
 }
 
 bool ws_connection::accept_control_frame() {
@@ -113,7 +100,7 @@ void ws_connection::answer_ping(std::string payload) {
   // reader, exactly as one that never reads its chat. (Answering only the latest ping,
   // which §5.5.3 allows, would need a slot beside the queue and its ordering; the rate
   // limit already keeps pongs few.)
-  switch (queue_.push(whisper::make_payload(std::move(payload)), opcode::pong)) {
+  switch (protocol_.queue_pong(std::move(payload))) {
     case outbound_queue::push_result::queued_first:
       request_flush();
       return;
@@ -149,7 +136,7 @@ void ws_connection::on_readable(const asio::error_code& ec) {
     asio::error_code read_ec;
     const std::size_t n = socket_.tcp().read_some(asio::buffer(buffer, size), read_ec);
     if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
-    if (read_ec) return finish(close_sent_ ? close_code_.load() : 1006);  // EOF or reset
+    if (read_ec) return finish(protocol_.close_sent() ? protocol_.close_code() : 1006);
     handle_bytes(std::string_view(buffer, n));
     if (n < size) break;
   }
@@ -158,7 +145,8 @@ void ws_connection::on_readable(const asio::error_code& ec) {
 
 void ws_connection::on_tls_read(const asio::error_code& ec, std::size_t n) {
   if (finished_ || ec == asio::error::operation_aborted) return;
-  if (ec) return finish(close_sent_ ? close_code_.load() : 1006);  // EOF, reset, TLS error
+  // EOF, reset, TLS error
+  if (ec) return finish(protocol_.close_sent() ? protocol_.close_code() : 1006);
 #ifdef WHISPER_HAVE_TLS
   handle_bytes(std::string_view(socket_.tls()->read_buffer.data(), n));
 #else
@@ -171,7 +159,7 @@ void ws_connection::handle_bytes(std::string_view bytes) {
   last_inbound_ = owner_.now();
   ping_outstanding_ = false;
   while (!finished_) {
-    auto event = parser_.next(bytes);
+    auto event = protocol_.next_event(bytes);
     if (!event) break;
     handle_event(*event);
   }
@@ -181,7 +169,7 @@ void ws_connection::handle_event(frame_event& event) {
   switch (event.kind) {
     case frame_event::type::text:
       // After our close, the peer's late messages are discarded (RFC 6455 §5.5.1).
-      if (close_queued_ || !consumer_) return;
+      if (protocol_.close_queued() || !consumer_) return;
       try {
         consumer_->on_text(event.payload);
       } catch (const std::exception& e) {
@@ -192,21 +180,22 @@ void ws_connection::handle_event(frame_event& event) {
       return;
     case frame_event::type::ping:
       // A ping over the rate limit goes unanswered (and may close the connection).
-      if (!close_queued_ && accept_control_frame()) answer_ping(std::move(event.payload));
+      if (!protocol_.close_queued() && accept_control_frame()) {
+        answer_ping(std::move(event.payload));
+      }
       return;
     case frame_event::type::pong:
-      if (!close_queued_) accept_control_frame();  // unsolicited pongs cost a token too
+      if (!protocol_.close_queued()) accept_control_frame();  // unsolicited pongs cost too
       return;
     case frame_event::type::close:
-      close_received_ = true;
-      if (!close_queued_) {
-        // Echo the peer's code (none if it sent none), then end once it is written.
-        close_code_ = event.code;
-        queue_close(
-            event.code == ws_close::no_status ? std::string() : close_payload(event.code, {}),
-            event.code);
-      } else if (close_sent_) {
-        finish(close_code_);
+      switch (protocol_.on_peer_close(event.code)) {
+        case websocket_protocol::peer_close::echoed:
+          return request_flush();
+        case websocket_protocol::peer_close::finish:
+          return finish(protocol_.close_code());
+        case websocket_protocol::peer_close::echoed_behind:
+        case websocket_protocol::peer_close::wait:
+          return;
       }
       return;
     case frame_event::type::fail: {
@@ -225,10 +214,10 @@ void ws_connection::handle_event(frame_event& event) {
 void ws_connection::tick(steady_time now) {
   if (finished_) return;
   const auto& limits = owner_.context().options.limits;
-  if (close_queued_) {
+  if (protocol_.close_queued()) {
     // A closing handshake gets as long as an opening one, then the socket is dropped.
     if (close_deadline_ == steady_time::max()) close_deadline_ = now + limits.handshake_timeout;
-    if (now >= close_deadline_) finish(close_code_);
+    if (now >= close_deadline_) finish(protocol_.close_code());
     return;
   }
   if (limits.idle_timeout.count() <= 0) return;
@@ -236,7 +225,7 @@ void ws_connection::tick(steady_time now) {
     if (now - last_inbound_ >= limits.idle_timeout) {
       ping_outstanding_ = true;
       ping_sent_ = now;
-      queue_control(opcode::ping, {});
+      if (protocol_.queue_ping() == outbound_queue::push_result::queued_first) request_flush();
     }
   } else if (now - ping_sent_ >= limits.idle_timeout) {
     spdlog::info("websocket user={} remote={}: no answer to ping, dropping", user_.username,
@@ -257,10 +246,10 @@ void ws_connection::finish(int code) {
   if (finished_) return;
   finished_ = true;
   auto self = shared_from_this();  // the registry may hold the last reference
-  queue_.close();
+  protocol_.shut();
   asio::error_code ec;
   socket_.tcp().close(ec);
-  pending_.clear();
+  protocol_.drop_pending();
   address_slot_.release();
   user_slot_.release();
   server_context& ctx = owner_.context();

@@ -1,6 +1,7 @@
-// One WebSocket client after the 101: whisper::connection for the core, our own RFC 6455
-// framing on the raw socket, and exactly one writer (every frame, pong and the close go
-// through the one ordered, bounded outbound_queue and leave in gathered sendmsg calls).
+// One WebSocket client after the 101: whisper::connection for the core, and the I/O shell
+// around its sans-IO websocket_protocol (RFC 6455 framing, the one ordered, bounded queue
+// every frame, pong and the close go through): reads into the thread's shared buffer,
+// writes in gathered sendmsg calls (TLS: one coalesced write), one writer per connection.
 #pragma once
 
 #include <asio/ip/tcp.hpp>
@@ -11,9 +12,7 @@
 #include <vector>
 
 #include "connection_socket.hpp"
-#include "frame_parser.hpp"
-#include "frame_writer.hpp"
-#include "outbound_queue.hpp"
+#include "websocket_protocol.hpp"
 #include "whisper/connection.hpp"
 #include "whisper/consumer.hpp"
 #include "whisper/rate_limiter.hpp"
@@ -59,17 +58,13 @@ class ws_connection final : public whisper::connection,
   void on_readable(const asio::error_code& ec);
   void on_tls_read(const asio::error_code& ec, std::size_t n);
   bool write_tls();
-  void account_written(std::size_t sent);
   void handle_bytes(std::string_view bytes);
   void handle_event(frame_event& event);
-  void queue_control(std::uint8_t kind, std::string payload);
   bool accept_control_frame();
   void answer_ping(std::string payload);
-  void queue_close(std::string payload, int code);
   void close_frame_sent();
   void request_flush();
   void flush();
-  bool take_queued();
   bool write_some();
   void finish(int code);
 
@@ -80,25 +75,11 @@ class ws_connection final : public whisper::connection,
   ip_slot address_slot_;  // counted in the per-IP and per-user limits until finish()
   user_slot user_slot_;
   std::shared_ptr<whisper::consumer> consumer_;
-  outbound_queue queue_;
-  frame_parser parser_;
+  websocket_protocol protocol_;
   whisper::rate_limiter control_limit_;  // pings and pongs the client sends
 
-  // Writer state (io thread): frames taken from the queue, the first not yet fully
-  // written at pending_index_, of which written_ bytes (header included) are out.
-  // Headers are not stored: they are a pure function of kind and size, recomputed
-  // when the frame is written.
-  std::vector<outbound_queue::item> pending_;
-  std::size_t pending_index_ = 0;
-  std::size_t written_ = 0;
   bool waiting_writable_ = false;  // plain: waiting for POLLOUT; TLS: a write in flight
-  bool close_taken_ = false;       // a close frame left the queue: drop whatever follows it
-
-  std::atomic<bool> close_queued_{false};
-  std::atomic<int> close_code_{0};  // of the closing handshake (for the log line)
   std::atomic<bool> slow_counted_{false};
-  bool close_sent_ = false;      // our close frame is on the wire
-  bool close_received_ = false;  // the peer's close frame arrived
   bool finished_ = false;
   bool ping_outstanding_ = false;
   steady_time ping_sent_{};
