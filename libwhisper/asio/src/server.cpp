@@ -30,6 +30,7 @@ struct server::impl {
   std::size_t next_worker = 0;
   std::uint16_t port = 0;
   std::atomic<bool> stop_requested{false};
+  bool embedded = false;  // on the embedder's io_context: run() is not ours to call
 
   void accept();
   void poll_stop(std::chrono::steady_clock::time_point deadline);
@@ -154,6 +155,10 @@ void server::impl::accept() {
 void server::impl::poll_stop(std::chrono::steady_clock::time_point deadline) {
   if (context.live_connections.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
     for (auto& w : workers) w->stop();
+    // On the embedder's loop nobody joins threads: whoever is left ends here.
+    if (embedded) {
+      for (auto& w : workers) w->abort_all();
+    }
     return;
   }
   stop_timer->expires_after(std::chrono::milliseconds(10));
@@ -174,6 +179,21 @@ server::server(server_options options, whisper::chat_hub& hub, whisper::authenti
   }
   impl_->retry_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->io());
   impl_->stop_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->io());
+}
+
+server::server(server_options options, whisper::chat_hub& hub, whisper::authenticator authenticate,
+               http_handler http, asio::io_context& io)
+    : impl_(std::make_unique<impl>(std::move(options), hub, std::move(authenticate),
+                                   std::move(http))) {
+  check_transport_limits(impl_->context.options.transport);
+  impl_->embedded = true;
+  impl_->workers.push_back(std::make_unique<worker>(impl_->context, io));
+  impl_->retry_timer = std::make_unique<asio::steady_timer>(io);
+  impl_->stop_timer = std::make_unique<asio::steady_timer>(io);
+}
+
+void server::start() {
+  for (auto& w : impl_->workers) w->start_sweep();
 }
 
 server::~server() {
@@ -234,6 +254,9 @@ std::uint16_t server::port() const {
 }
 
 void server::run() {
+  if (impl_->embedded) {
+    throw std::logic_error("server::run() on the embedder's io_context: call start() and run it");
+  }
   auto run_worker = [](worker& w) {
     w.start_sweep();
     // A handler's exception must not take the whole server down with it.

@@ -18,6 +18,13 @@ worker::worker(server_context& context)
       sweep_timer_(*io_),
       now_(std::chrono::steady_clock::now()) {}
 
+worker::worker(server_context& context, asio::io_context& embedder_io)
+    // Not owned: the shared pointer only lends the embedder's io_context (no deleter).
+    : context_(context),
+      io_(std::shared_ptr<asio::io_context>(std::shared_ptr<asio::io_context>(), &embedder_io)),
+      sweep_timer_(*io_),
+      now_(std::chrono::steady_clock::now()) {}
+
 worker::~worker() {
   // Sessions own sockets of this io_context: end them while it is still alive.
   connections_.clear();
@@ -66,7 +73,11 @@ void worker::abort_all() {
 }
 
 void worker::stop() {
-  io_->stop();
+  if (guard_) {
+    io_->stop();
+    return;
+  }
+  sweep_timer_.cancel();  // the embedder's loop runs on; ours ends with the last handler
 }
 
 void worker::schedule_flush(std::shared_ptr<queued_writer> writer) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -95,7 +96,11 @@ class queued_writer {
 /// (or, for abort_all(), after the io thread has ended).
 class worker {
  public:
+  /// A worker on its own io_context (run by server::run()).
   explicit worker(server_context& context);
+  /// A worker on the embedder's io_context, which must outlive it; stop() then only
+  /// ends the worker's own timers, never the embedder's loop.
+  worker(server_context& context, asio::io_context& embedder_io);
   ~worker();
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
@@ -113,7 +118,8 @@ class worker {
   void start_sweep();
   void shutdown_all();
   void abort_all();
-  /// Ends run(): stops the io_context. Any thread.
+  /// Ends run(): stops an own io_context; on the embedder's, cancels the sweep. Any
+  /// thread for an own io_context, its io thread otherwise.
   void stop();
 
   /// Asks for `writer` to be flushed on this worker's thread. Every writer asked for
@@ -135,7 +141,8 @@ class worker {
 
   server_context& context_;
   std::shared_ptr<asio::io_context> io_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  // Keeps an own io_context running while idle; none on the embedder's.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_;
   asio::steady_timer sweep_timer_;
   steady_time now_;
   std::unordered_map<tracked_connection*, std::shared_ptr<tracked_connection>> connections_;

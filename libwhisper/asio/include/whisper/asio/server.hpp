@@ -33,6 +33,10 @@
 #include "whisper/chat_hub.hpp"
 #include "whisper/limits.hpp"
 
+namespace asio {
+class io_context;
+}  // namespace asio
+
 namespace whisper::net {
 
 /// How and where the server listens. Plain value type.
@@ -98,11 +102,19 @@ class tls_error : public std::runtime_error {
 ///
 /// Thread safety: construct, listen() and port() from one thread before run(); run()
 /// blocks the calling thread (it is one of the io threads). stop() and stats() may be
-/// called from any thread at any time, also from handlers.
+/// called from any thread at any time, also from handlers. On the embedder's
+/// io_context: construct, listen(), start() and stop() on the thread running it.
 class server {
  public:
+  /// A server on its own io threads (options.threads of them): call run().
   server(server_options options, whisper::chat_hub& hub, whisper::authenticator authenticate,
          http_handler http);
+  /// A server on the embedder's io_context (options.threads is ignored): call listen()
+  /// and start(), then run `io` as usual; stop() closes every connection and cancels
+  /// the server's timers, and `io` runs out of the server's work once they are gone.
+  /// `io` must outlive the server, and be run by one thread.
+  server(server_options options, whisper::chat_hub& hub, whisper::authenticator authenticate,
+         http_handler http, asio::io_context& io);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;
@@ -115,8 +127,11 @@ class server {
   bool reload_tls();
   /// The bound port (after listen()).
   std::uint16_t port() const;
-  /// Runs the io threads; blocks until stop() finished.
+  /// Runs the io threads; blocks until stop() finished. (Not with the embedder's
+  /// io_context: call start() instead.)
   void run();
+  /// With the embedder's io_context: starts the server's timeouts (call after listen()).
+  void start();
   /// Thread-safe, idempotent: stop accepting, close 1001 to every websocket, wait for
   /// them up to grace, then end run().
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
