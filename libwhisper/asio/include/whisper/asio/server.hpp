@@ -10,6 +10,8 @@
 // started by mistake on the same port would silently share the port instead of failing
 // with "already in use", and the kernel's hash spreads a few connections unevenly;
 // accepts are rare next to chat frames, so the one extra cross-thread hop is cheap.
+// On the embedder's io_context (the second constructor) there is one such thread: the
+// embedder's, and the server adds no thread of its own.
 //
 // After the 101 the socket is ours: websocketpp is used only as a library (its HTTP
 // request parser and the Sec-WebSocket-Accept hash), and RFC 6455 framing is done by
