@@ -95,7 +95,7 @@ TEST_CASE("the peer's close is echoed with its code after the frames queued befo
   CHECK(frames[0].payload == "before");
   CHECK(frames[1].opcode == net::opcode::close);
   CHECK(frames[1].payload == std::string("\x03\xE8", 2));
-  CHECK(protocol.close_sent());
+  CHECK(protocol.close_written());
   CHECK(protocol.close_received());
   CHECK(protocol.close_code() == 1000);
 }
@@ -108,7 +108,7 @@ TEST_CASE("our close waits for the peer's, which then finishes the handshake") {
   CHECK(flush);
   CHECK_FALSE(protocol.queue_close(1000, "again", flush));  // idempotent
   peer.write_all(protocol);
-  CHECK(protocol.close_sent());
+  CHECK(protocol.close_written());
   CHECK(protocol.on_peer_close(1001) == net::websocket_protocol::peer_close::finish);
   const auto frames = peer.frames();
   REQUIRE(frames.size() == 1);

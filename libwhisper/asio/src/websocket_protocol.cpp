@@ -37,7 +37,7 @@ websocket_protocol::peer_close websocket_protocol::on_peer_close(int code) {
                         flush);
     return flush ? peer_close::echoed : peer_close::echoed_behind;
   }
-  return close_sent_ ? peer_close::finish : peer_close::wait;
+  return close_written_ ? peer_close::finish : peer_close::wait;
 }
 
 websocket_protocol::push_result websocket_protocol::queue_pong(std::string payload) {
@@ -164,7 +164,7 @@ void websocket_protocol::account(std::size_t bytes) {
     written_ = 0;
     ++pending_index_;
     released += payload_of(frame).size();
-    if (frame.kind == opcode::close) close_sent_ = true;
+    if (frame.kind == opcode::close) close_written_ = true;
     frame.payload.reset();
   }
   if (released > 0) queue_.release(released);

@@ -74,7 +74,7 @@ class websocket_protocol {
   bool close_queued() const { return close_queued_.load(); }
   /// The code of the closing handshake (ours, or the peer's we echoed).
   int close_code() const { return close_code_.load(); }
-  bool close_sent() const { return close_sent_; }
+  bool close_written() const { return close_written_; }
   bool close_received() const { return close_received_; }
 
   // --- writing (the connection's thread) ---
@@ -108,7 +108,7 @@ class websocket_protocol {
   bool close_taken_ = false;  // a close frame left the queue: drop whatever follows it
   std::atomic<bool> close_queued_{false};
   std::atomic<int> close_code_{0};
-  bool close_sent_ = false;      // our close frame is on the wire
+  bool close_written_ = false;   // our close frame is on the wire
   bool close_received_ = false;  // the peer's close frame arrived
 };
 

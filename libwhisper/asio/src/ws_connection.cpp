@@ -117,7 +117,7 @@ void ws_connection::answer_ping(std::string payload) {
 }
 
 void ws_connection::request_flush() {
-  // Safe from any thread: whoever calls send() or close() holds a reference to us.
+  // Safe from any thread: whoever calls queue() or close() holds a reference to us.
   owner_.schedule_flush(shared_from_this());
 }
 
@@ -136,7 +136,7 @@ void ws_connection::on_readable(const asio::error_code& ec) {
     asio::error_code read_ec;
     const std::size_t n = socket_.tcp().read_some(asio::buffer(buffer, size), read_ec);
     if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
-    if (read_ec) return finish(protocol_.close_sent() ? protocol_.close_code() : 1006);
+    if (read_ec) return finish(protocol_.close_written() ? protocol_.close_code() : 1006);
     handle_bytes(std::string_view(buffer, n));
     if (n < size) break;
   }
@@ -146,7 +146,7 @@ void ws_connection::on_readable(const asio::error_code& ec) {
 void ws_connection::on_tls_read(const asio::error_code& ec, std::size_t n) {
   if (finished_ || ec == asio::error::operation_aborted) return;
   // EOF, reset, TLS error
-  if (ec) return finish(protocol_.close_sent() ? protocol_.close_code() : 1006);
+  if (ec) return finish(protocol_.close_written() ? protocol_.close_code() : 1006);
 #ifdef WHISPER_HAVE_TLS
   handle_bytes(std::string_view(socket_.tls()->read_buffer.data(), n));
 #else

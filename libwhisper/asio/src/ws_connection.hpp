@@ -23,7 +23,7 @@ namespace whisper::net {
 
 /// A WebSocket connection living on one worker thread.
 ///
-/// Thread safety: send() and close() from any thread (they only queue and post);
+/// Thread safety: queue() and close() from any thread (they only queue and post);
 /// everything else runs on the worker's io thread.
 class ws_connection final : public whisper::connection,
                             public tracked_connection,
@@ -62,7 +62,7 @@ class ws_connection final : public whisper::connection,
   void handle_event(frame_event& event);
   bool accept_control_frame();
   void answer_ping(std::string payload);
-  void close_frame_sent();
+  void close_frame_written();
   void request_flush();
   void flush();
   bool write_some();

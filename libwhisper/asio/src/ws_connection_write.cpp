@@ -44,8 +44,8 @@ bool ws_connection::write_some() {
     return false;
   }
   protocol_.account(static_cast<std::size_t>(sent));
-  if (protocol_.close_sent()) {
-    close_frame_sent();
+  if (protocol_.close_written()) {
+    close_frame_written();
     return false;
   }
   return true;
@@ -71,14 +71,14 @@ bool ws_connection::write_tls() {
                           self->owner_.context().options.transport.tls_write_buffer_keep_bytes) {
                         std::string().swap(written);
                       }
-                      if (self->protocol_.close_sent()) return self->close_frame_sent();
+                      if (self->protocol_.close_written()) return self->close_frame_written();
                       self->flush();
                     });
 #endif
   return false;
 }
 
-void ws_connection::close_frame_sent() {
+void ws_connection::close_frame_written() {
   protocol_.drop_pending();
   // Our FIN tells the peer we are done writing; reading goes on until its close or EOF,
   // so its last bytes do not turn our close into a reset that could eat the close frame.
