@@ -4,21 +4,70 @@
 // every later line is a command, and every frame comes back as one line.
 //
 // It shows everything a transport owes the core: one whisper::connection per client
-// whose send() never blocks (a bounded outbound_queue, one writer), on_text() calls
+// whose queue() never blocks (a small bounded queue, one writer), on_text() calls
 // made one at a time, and on_close() once at the end.
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <asio.hpp>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 #include <whisper/whisper.hpp>
 
 using asio::ip::tcp;
 
 namespace {
+
+// Frames waiting for the one writer, bounded in bytes: a reader that falls that far
+// behind is dropped (queue_result::overflow) instead of growing memory. Byte counts are
+// given back when a batch has been written. Thread safety: every member locks.
+class line_queue {
+ public:
+  enum class pushed { first, behind, full, closed };
+
+  explicit line_queue(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  pushed push(whisper::payload_ptr frame) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return pushed::closed;
+    if (bytes_ + frame->size() > max_bytes_) return pushed::full;
+    bytes_ += frame->size();
+    frames_.push_back(std::move(frame));
+    return frames_.size() == 1 ? pushed::first : pushed::behind;
+  }
+  std::vector<whisper::payload_ptr> take() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::exchange(frames_, {});
+  }
+  void release(std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    bytes_ -= std::min(bytes, bytes_);
+  }
+  void close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+  }
+  bool empty() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return frames_.empty();
+  }
+  bool closed() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<whisper::payload_ptr> frames_;
+  std::size_t bytes_ = 0;
+  const std::size_t max_bytes_;
+  bool closed_ = false;
+};
 
 class line_connection final : public whisper::connection,
                               public std::enable_shared_from_this<line_connection> {
@@ -30,14 +79,14 @@ class line_connection final : public whisper::connection,
 
   whisper::queue_result queue(whisper::payload_ptr frame) override {
     switch (queue_.push(std::move(frame))) {
-      case whisper::outbound_queue::push_result::queued_first:
+      case line_queue::pushed::first:
         asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
         return whisper::queue_result::queued;
-      case whisper::outbound_queue::push_result::queued:
+      case line_queue::pushed::behind:
         return whisper::queue_result::queued;
-      case whisper::outbound_queue::push_result::full:
+      case line_queue::pushed::full:
         return whisper::queue_result::overflow;
-      case whisper::outbound_queue::push_result::closed:
+      case line_queue::pushed::closed:
         break;
     }
     return whisper::queue_result::closed;
@@ -78,14 +127,14 @@ class line_connection final : public whisper::connection,
 
   void flush() {
     if (writing_) return;  // the running write picks the new frames up when it ends
-    batch_.clear();
-    if (queue_.take(batch_) == 0) return;
+    batch_ = queue_.take();
+    if (batch_.empty()) return;
     std::vector<asio::const_buffer> buffers;
     std::size_t bytes = 0;
-    for (const auto& item : batch_) {
-      buffers.push_back(asio::buffer(*item.payload));
+    for (const auto& frame : batch_) {
+      buffers.push_back(asio::buffer(*frame));
       buffers.push_back(asio::buffer("\n", 1));
-      bytes += item.payload->size();
+      bytes += frame->size();
     }
     writing_ = true;
     asio::async_write(socket_, buffers,
@@ -109,8 +158,8 @@ class line_connection final : public whisper::connection,
   whisper::chat_hub& hub_;
   const whisper::authenticator& auth_;
   asio::streambuf input_;
-  whisper::outbound_queue queue_{std::size_t{256} * 1024, 1024};
-  std::vector<whisper::outbound_queue::item> batch_;
+  line_queue queue_{std::size_t{256} * 1024};
+  std::vector<whisper::payload_ptr> batch_;  // being written: keeps the frames alive
   bool writing_ = false;
   std::shared_ptr<whisper::consumer> consumer_;
 };

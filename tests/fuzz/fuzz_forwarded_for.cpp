@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
-#include "trusted_proxies.hpp"
+#include "whisper/asio/trusted_proxies.hpp"
 
 namespace {
 
-using whisper_server::net::trusted_proxy_list;
+using whisper::net::trusted_proxy_list;
 
 void check_entry(const std::string& entry) {
   try {

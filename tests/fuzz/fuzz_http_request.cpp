@@ -1,5 +1,5 @@
 // fuzz_http_request: HTTP request parsing as whisper-server's transport does it
-// (apps/whisper-server/src/net/http_session.cpp feed()/dispatch()): websocketpp's
+// (libwhisper/asio/src/http_connection.cpp feed()/dispatch()): websocketpp's
 // request parser fed in socket-sized pieces, then split_target and header_has_token.
 //  - The transport catches only websocketpp::http::exception around consume(): any
 //    other exception would escape into the event loop. So none may be thrown here (an
@@ -91,14 +91,13 @@ bool reference_has_token(std::string_view value, std::string_view token) {
 
 void check_request(const outcome& r) {
   std::string path, query;
-  whisper_server::net::split_target(r.uri, path, query);
+  whisper::net::split_target(r.uri, path, query);
   const std::size_t mark = r.uri.find('?');
   FUZZ_CHECK(path.find('?') == std::string::npos);
   FUZZ_CHECK(mark == std::string::npos ? path == r.uri : path + "?" + query == r.uri);
   for (const auto& [name, value] : r.headers) {
     for (std::string_view token : {"close", "keep-alive", "upgrade"}) {
-      FUZZ_CHECK(whisper_server::net::header_has_token(value, token) ==
-                 reference_has_token(value, token));
+      FUZZ_CHECK(whisper::net::header_has_token(value, token) == reference_has_token(value, token));
     }
   }
 }
@@ -110,8 +109,8 @@ void check_passed_head(const outcome& r) {
     for (const char c : value) {
       FUZZ_CHECK(c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F));
     }
-    FUZZ_CHECK(!whisper_server::net::iequals(name, "transfer-encoding"));
-    if (!whisper_server::net::iequals(name, "content-length")) continue;
+    FUZZ_CHECK(!whisper::net::iequals(name, "transfer-encoding"));
+    if (!whisper::net::iequals(name, "content-length")) continue;
     FUZZ_CHECK(!value.empty());  // (a complete parse bounds it: at most max_body)
     std::size_t length = 0;
     for (const char c : value) {
@@ -148,7 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t head_end = stream.find("\r\n\r\n");
   if (head_end != std::string::npos) {
     const std::string head = stream.substr(0, head_end + 4);  // exactly sized for ASan
-    const auto problem = whisper_server::net::check_request_head(head);
+    const auto problem = whisper::net::check_request_head(head);
     FUZZ_CHECK(!problem || !problem->empty());
     if (!problem && whole.complete) check_passed_head(whole);
   }

@@ -1,4 +1,4 @@
-// fuzz_utf8: the server's incremental UTF-8 validator (apps/whisper-server/src/net/utf8)
+// fuzz_utf8: the server's incremental UTF-8 validator (libwhisper/asio/src/utf8)
 // against the reference checker, for whole strings and for the same bytes fed in
 // random pieces (a code point split across frames or reads must not change the answer).
 //
@@ -16,8 +16,8 @@
 
 namespace {
 
-using whisper_server::net::utf8_validator;
-using whisper_server::net::valid_utf8;
+using whisper::net::utf8_validator;
+using whisper::net::valid_utf8;
 
 // Feeds `text` in pieces whose sizes come from `sizes`; checks that feed() turns false
 // exactly at the piece holding the first impossible byte, and stays false afterwards.

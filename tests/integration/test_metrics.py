@@ -55,7 +55,10 @@ def test_metrics_are_prometheus_text_with_help_and_type():
                      'whisper_upgrades_refused_total{reason="ip_limit"}',
                      'whisper_upgrades_refused_total{reason="user_limit"}',
                      'whisper_logins_total{result="throttled"}',
-                     'whisper_fanout_latency_seconds_bucket{le="+Inf"}'):
+                     'whisper_fanout_latency_seconds_bucket{le="+Inf"}',
+                     "whisper_transport_websockets_open",
+                     'whisper_transport_closes_total{reason="slow"}',
+                     "whisper_tls_handshakes_failed_total"):
             assert name in samples, name
         assert samples["whisper_rooms"] == 1
 

@@ -3,8 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "net/log_text.hpp"
+#include "net_namespace.hpp"
 #include "site.hpp"
+#include "whisper/asio/log_text.hpp"
 
 namespace whisper_server {
 

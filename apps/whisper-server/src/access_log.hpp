@@ -9,7 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "net/http.hpp"
+#include "net_namespace.hpp"
+#include "whisper/asio/http.hpp"
 
 namespace whisper_server {
 

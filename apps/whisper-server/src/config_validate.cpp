@@ -4,7 +4,9 @@
 #include <string>
 
 #include "config.hpp"
-#include "net/trusted_proxies.hpp"
+#include "net_namespace.hpp"
+#include "whisper/asio/tls_options.hpp"
+#include "whisper/asio/trusted_proxies.hpp"
 
 namespace whisper_server {
 
@@ -55,10 +57,8 @@ void validate_config(const server_config& config) {
     throw config_error("metrics = \"token\" needs api_token to be set");
   if (config.tls_cert_file.empty() != config.tls_key_file.empty())
     throw config_error("tls_cert_file and tls_key_file must be set together (or both empty)");
-#ifndef WHISPER_HAVE_TLS
-  if (config.tls_enabled())
+  if (config.tls_enabled() && !net::tls_supported())
     throw config_error("TLS needs a build with WHISPER_WITH_TLS (tls_cert_file is set)");
-#endif
 }
 
 }  // namespace whisper_server

@@ -10,10 +10,11 @@
 #include "did_you_mean.hpp"
 #include "logging.hpp"
 #include "management_commands.hpp"
-#include "net/server.hpp"
+#include "net_namespace.hpp"
 #include "run_server.hpp"
 #include "sqlite_db.hpp"
 #include "terminal_input.hpp"
+#include "whisper/asio/server.hpp"
 #include "whisper/version.hpp"
 
 namespace {
@@ -30,11 +31,7 @@ struct cli_state {
 // tell whether TLS or the Redis layer are available without trying them.
 std::string version_text() {
   std::string text = std::string("whisper-server ") + whisper::version + " (TLS: ";
-#ifdef WHISPER_HAVE_TLS
-  text += "yes";
-#else
-  text += "no";
-#endif
+  text += net::tls_supported() ? "yes" : "no";
   text += ", Redis layer: ";
 #ifdef WHISPER_HAVE_REDIS_LAYER
   text += "yes";

@@ -4,7 +4,8 @@
 // against allowed_hosts, or against Host when none are set), and can tell the person
 // which address to open instead of showing "Reconnecting" forever.
 #include "api_common.hpp"
-#include "net/origin_hint.hpp"
+#include "net_namespace.hpp"
+#include "whisper/asio/origin_hint.hpp"
 #include "whisper/auth.hpp"
 
 namespace whisper_server {

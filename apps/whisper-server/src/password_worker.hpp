@@ -8,6 +8,18 @@
 
 namespace whisper_server {
 
+/// Size of the password pool. Plain aggregate.
+///
+/// Thread safety: distinct objects safe; a shared object is safe for concurrent reads.
+struct password_pool_limits {
+  /// Argon2 threads at most (fewer on a machine with fewer cores): hashing is
+  /// memory-hard, and chat must keep its cores.
+  unsigned max_threads = 2;
+  /// Password jobs waiting at most; past it logins are answered 503 at once, so a login
+  /// flood cannot queue unbounded memory or latency.
+  std::size_t max_pending = 64;
+};
+
 /// Runs slow password work (hash, verify) on its own threads, with a bound on the work
 /// waiting: past it, try_post() refuses and the caller answers 503, so a login flood
 /// cannot queue unbounded memory or latency.

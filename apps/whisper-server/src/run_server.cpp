@@ -15,7 +15,7 @@
 #include "chat_backend.hpp"
 #include "database_file_guard.hpp"
 #include "logging.hpp"
-#include "net/server.hpp"
+#include "net_namespace.hpp"
 #include "password_worker.hpp"
 #include "schema.hpp"
 #include "site.hpp"
@@ -24,6 +24,7 @@
 #include "sqlite_user_store.hpp"
 #include "systemd_notify.hpp"
 #include "timed_channel_layer.hpp"
+#include "whisper/asio/server.hpp"
 #include "whisper/auth.hpp"
 #include "whisper/chat_hub.hpp"
 #include "whisper/password.hpp"
@@ -153,9 +154,9 @@ int run_server(const server_config& requested, const serve_context& serving) {
   login_throttle throttle(config.login_failures_per_minute,
                           config.login_failures_per_minute_per_ip);
 
-  // Two Argon2 threads at most: hashing is memory-hard, and chat must keep its cores.
+  const password_pool_limits pool;
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-  password_worker passwords(std::min(2U, cores), 64);
+  password_worker passwords(std::min(pool.max_threads, cores), pool.max_pending);
   site_context context{
       config,    *db,      users,
       sessions,  rooms,    hub,
@@ -172,8 +173,8 @@ int run_server(const server_config& requested, const serve_context& serving) {
   options.trusted_proxies = net::trusted_proxy_list(config.trusted_proxies);
   options.limits = config.limits;
   options.max_connections = effective_max_connections(config.max_connections);
-  options.tls_cert_file = config.tls_cert_file;
-  options.tls_key_file = config.tls_key_file;
+  options.tls.cert_file = config.tls_cert_file;
+  options.tls.key_file = config.tls_key_file;
   net::server server(options, hub,
                      whisper::session_cookie_authenticator(sessions, users, config.cookie_name),
                      [&pages](net::http_request&& request, net::http_responder respond) {

@@ -6,9 +6,10 @@
 
 #include <iterator>
 
-#include "net/server.hpp"
+#include "net_namespace.hpp"
 #include "process_stats.hpp"
 #include "whisper/account_stores.hpp"
+#include "whisper/asio/server.hpp"
 #include "whisper/chat_hub.hpp"
 #include "whisper/redis_channel_layer.hpp"
 #include "whisper/version.hpp"
@@ -96,6 +97,17 @@ void render_transport(exposition& out, const net::server_stats& t) {
   out.sample("whisper_upgrades_refused_total", get(t.refused_server_full),
              "{reason=\"server_full\"}");
   out.sample("whisper_upgrades_refused_total", get(t.refused_other), "{reason=\"other\"}");
+  // The transport's own view of the WebSockets: it counts a socket from the 101 to its
+  // close (also before and after the hub knows it), and the closes it decides itself.
+  out.single("whisper_transport_websockets_open", "gauge",
+             "WebSocket sockets open now, as the transport counts them.", get(t.open_websockets));
+  out.family("whisper_transport_closes_total", "counter",
+             "WebSockets the transport closed itself, by reason.");
+  out.sample("whisper_transport_closes_total", get(t.closed_too_big), "{reason=\"too_big\"}");
+  out.sample("whisper_transport_closes_total", get(t.closed_protocol), "{reason=\"protocol\"}");
+  out.sample("whisper_transport_closes_total", get(t.closed_slow), "{reason=\"slow\"}");
+  out.single("whisper_tls_handshakes_failed_total", "counter", "TLS handshakes that failed.",
+             get(t.tls_handshake_failed));
 }
 
 void render_http_responses(exposition& out, const http_response_counter& responses) {
@@ -126,11 +138,7 @@ void render_process(exposition& out, const server_metrics& metrics) {
   out.sample_real("process_start_time_seconds",
                   std::chrono::duration<double>(metrics.started.time_since_epoch()).count());
   out.family("whisper_build_info", "gauge", "The running build: version and optional features.");
-#ifdef WHISPER_HAVE_TLS
-  constexpr const char* tls = "yes";
-#else
-  constexpr const char* tls = "no";
-#endif
+  const char* tls = net::tls_supported() ? "yes" : "no";
 #ifdef WHISPER_HAVE_REDIS_LAYER
   constexpr const char* redis_layer = "yes";
 #else

@@ -17,10 +17,12 @@ class room_directory;
 struct redis_layer_stats;
 }  // namespace whisper
 
-namespace whisper_server {
-namespace net {
+namespace whisper::net {
 struct server_stats;
-}
+}  // namespace whisper::net
+
+namespace whisper_server {
+namespace net = whisper::net;
 
 /// The app's counters and where the other counters live.
 ///

@@ -11,9 +11,10 @@
 #include "access_log.hpp"
 #include "csrf_token.hpp"
 #include "http_util.hpp"
-#include "net/log_text.hpp"
+#include "net_namespace.hpp"
 #include "page_template.hpp"
 #include "web_assets.hpp"
+#include "whisper/asio/log_text.hpp"
 #include "whisper/auth.hpp"
 
 namespace whisper_server {

@@ -9,13 +9,14 @@
 #include "config.hpp"
 #include "database_file_guard.hpp"
 #include "login_throttle.hpp"
-#include "net/http.hpp"
+#include "net_namespace.hpp"
 #include "password_worker.hpp"
 #include "server_metrics.hpp"
 #include "sqlite_db.hpp"
 #include "sqlite_session_store.hpp"
 #include "sqlite_user_store.hpp"
 #include "whisper/account_stores.hpp"
+#include "whisper/asio/http.hpp"
 #include "whisper/chat_hub.hpp"
 
 namespace spdlog {

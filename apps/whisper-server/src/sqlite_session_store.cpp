@@ -2,15 +2,6 @@
 #include "sqlite_session_store.hpp"
 
 namespace whisper_server {
-namespace {
-
-// Past this many entries the cache is dropped whole: a flood of distinct cookies must
-// not grow memory without bound (live sessions simply get cached again).
-constexpr std::size_t kMaxCachedSessions = 200000;
-// create() purges expired rows once every this many calls.
-constexpr unsigned kPurgeEvery = 256;
-
-}  // namespace
 
 std::int64_t unix_seconds_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -18,11 +9,12 @@ std::int64_t unix_seconds_now() {
       .count();
 }
 
-sqlite_session_store::sqlite_session_store(database& db, std::chrono::seconds recheck)
-    : db_(db), recheck_(recheck) {}
+sqlite_session_store::sqlite_session_store(database& db, std::chrono::seconds recheck,
+                                           session_cache_limits limits)
+    : db_(db), recheck_(recheck), limits_(limits) {}
 
 std::string sqlite_session_store::create(whisper::user_id user, std::chrono::seconds lifetime) {
-  if (++creates_ % kPurgeEvery == 0) purge_expired();
+  if (limits_.purge_every != 0 && ++creates_ % limits_.purge_every == 0) purge_expired();
   std::string id = whisper::random_token();
   const std::int64_t expires_at = unix_seconds_now() + lifetime.count();
   {
@@ -31,7 +23,7 @@ std::string sqlite_session_store::create(whisper::user_id user, std::chrono::sec
     insert.bind(1, id).bind(2, user).bind(3, expires_at).run();
   }
   std::lock_guard<std::mutex> lock(cache_mutex_);
-  if (cache_.size() >= kMaxCachedSessions) cache_.clear();
+  if (cache_.size() >= limits_.max_entries) cache_.clear();
   cache_[id] = cached{user, expires_at, std::chrono::steady_clock::now()};
   return id;
 }
@@ -60,7 +52,7 @@ std::optional<whisper::user_id> sqlite_session_store::lookup(std::string_view se
   if (!query.step()) return std::nullopt;
   const cached entry{query.column_int(0), query.column_int(1), now};
   std::lock_guard<std::mutex> lock(cache_mutex_);
-  if (cache_.size() >= kMaxCachedSessions) cache_.clear();
+  if (cache_.size() >= limits_.max_entries) cache_.clear();
   cache_[key] = entry;
   return entry.user;
 }

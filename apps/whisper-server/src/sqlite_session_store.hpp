@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -13,6 +14,18 @@
 #include "whisper/account_stores.hpp"
 
 namespace whisper_server {
+
+/// Bounds of the session cache. Plain aggregate.
+///
+/// Thread safety: distinct objects safe; a shared object is safe for concurrent reads.
+struct session_cache_limits {
+  /// Past this many entries the cache is dropped whole: a flood of distinct cookies must
+  /// not grow memory without bound (live sessions simply get cached again).
+  std::size_t max_entries = 200000;
+  /// create() purges expired rows once every this many calls: the table stays small
+  /// without a timer, and one DELETE per 256 logins costs nothing noticeable.
+  unsigned purge_every = 256;
+};
 
 /// Sessions in SQLite. lookup() answers from a cache of recently seen live sessions;
 /// this process's remove()/remove_user() evict at once, and a cached entry is checked
@@ -25,7 +38,8 @@ namespace whisper_server {
 class sqlite_session_store final : public whisper::session_store {
  public:
   explicit sqlite_session_store(database& db,
-                                std::chrono::seconds recheck = std::chrono::seconds(30));
+                                std::chrono::seconds recheck = std::chrono::seconds(30),
+                                session_cache_limits limits = {});
 
   std::string create(whisper::user_id user, std::chrono::seconds lifetime) override;
   std::optional<whisper::user_id> lookup(std::string_view session_id) override;
@@ -48,6 +62,7 @@ class sqlite_session_store final : public whisper::session_store {
 
   database& db_;
   const std::chrono::seconds recheck_;
+  const session_cache_limits limits_;
   std::mutex cache_mutex_;
   std::unordered_map<std::string, cached> cache_;
   std::atomic<unsigned> creates_{0};

@@ -14,7 +14,6 @@
 #include "whisper/limits.hpp"
 #include "whisper/lookups.hpp"
 #include "whisper/memory_stores.hpp"
-#include "whisper/outbound_queue.hpp"
 #include "whisper/password.hpp"
 #include "whisper/percent_encoding.hpp"
 #include "whisper/presence.hpp"

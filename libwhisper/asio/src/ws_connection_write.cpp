@@ -1,0 +1,90 @@
+// The one writer of a ws_connection: writes the batches its websocket_protocol builds
+// (data frames, pongs, the close frame, the 101 answer, in order) with gathered sendmsg
+// calls, or on TLS as one coalesced asynchronous write, and accounts what was written.
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <asio/write.hpp>
+#include <cerrno>
+
+#include "ws_connection.hpp"
+
+namespace whisper::net {
+
+void ws_connection::flush() {
+  if (finished_ || waiting_writable_) return;
+  const int rounds = owner_.context().options.transport.write_rounds;
+  for (int round = 0; round < rounds; ++round) {
+    if (!(socket_.secure() ? write_tls() : write_some())) return;
+  }
+  request_flush();  // still more: let the thread's other connections have a turn first
+}
+
+bool ws_connection::write_some() {
+  const transport_limits& limits = owner_.context().options.transport;
+  gather_list out(gather_space::of_this_thread(limits), limits);
+  if (!protocol_.next_write(out, limits.copy_threshold_bytes)) return false;
+  msghdr message{};
+  message.msg_iov = out.data();
+  message.msg_iovlen = out.count();
+  const ssize_t sent = ::sendmsg(socket_.tcp().native_handle(), &message, MSG_NOSIGNAL);
+  if (sent < 0) {
+    if (errno == EINTR) return true;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // The peer is not reading fast enough: resume when the socket can take more.
+      waiting_writable_ = true;
+      socket_.tcp().async_wait(asio::ip::tcp::socket::wait_write,
+                               [self = shared_from_this()](const asio::error_code& ec) {
+                                 self->waiting_writable_ = false;
+                                 if (!ec) self->flush();
+                               });
+      return false;
+    }
+    finish(1006);
+    return false;
+  }
+  protocol_.account(static_cast<std::size_t>(sent));
+  if (protocol_.close_written()) {
+    close_frame_written();
+    return false;
+  }
+  return true;
+}
+
+bool ws_connection::write_tls() {
+#ifdef WHISPER_HAVE_TLS
+  // SSL_write takes one buffer: the batch is coalesced (a copy the plain path avoids),
+  // then written whole by one asynchronous write. waiting_writable_ keeps it the only one.
+  std::string& batch = socket_.tls()->write_buffer;
+  batch.clear();
+  if (!protocol_.next_write(batch)) return false;
+  waiting_writable_ = true;
+  asio::async_write(socket_.tls()->stream, asio::buffer(batch),
+                    [self = shared_from_this()](const asio::error_code& ec, std::size_t sent) {
+                      self->waiting_writable_ = false;
+                      if (self->finished_) return;
+                      if (ec) return self->finish(1006);
+                      self->protocol_.account(sent);
+                      // Do not keep a burst's buffer on an idle connection.
+                      std::string& written = self->socket_.tls()->write_buffer;
+                      if (written.capacity() >
+                          self->owner_.context().options.transport.tls_write_buffer_keep_bytes) {
+                        std::string().swap(written);
+                      }
+                      if (self->protocol_.close_written()) return self->close_frame_written();
+                      self->flush();
+                    });
+#endif
+  return false;
+}
+
+void ws_connection::close_frame_written() {
+  protocol_.drop_pending();
+  // Our FIN tells the peer we are done writing; reading goes on until its close or EOF,
+  // so its last bytes do not turn our close into a reset that could eat the close frame.
+  asio::error_code ec;
+  socket_.tcp().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (protocol_.close_received()) finish(protocol_.close_code());
+}
+
+}  // namespace whisper::net
