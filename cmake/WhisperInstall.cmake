@@ -74,10 +74,11 @@ if(TARGET whisper_asio)
   # TLS is built in when the transport links OpenSSL; its users then link it too.
   get_target_property(_asio_links whisper_asio LINK_LIBRARIES)
   get_target_property(_asio_iface whisper_asio INTERFACE_LINK_LIBRARIES)
-  set(_asio_pc_requires "whisper")
+  # spdlog: the transport's log lines (linked privately; a static link needs it).
+  set(_asio_pc_requires "whisper, spdlog")
   if("${_asio_links};${_asio_iface}" MATCHES "OpenSSL::")
     set(WHISPER_ASIO_NEEDS_OPENSSL ON)
-    set(_asio_pc_requires "whisper, openssl")
+    set(_asio_pc_requires "whisper, spdlog, openssl")
   endif()
   # websocketpp is the transport's implementation detail: a public header that includes it
   # would make every embedder install libwebsocketpp-dev. Say so here, and have the

@@ -1,4 +1,4 @@
-// Memory per idle connection (PERF-NOTES W3): the transport keeps no read buffer, no
+// Memory per idle connection (W3 of docs/benchmarks.md): the transport keeps no read buffer, no
 // HTTP parser and no timer per idle WebSocket, so a joined, idle client must cost the
 // server well under 4 KiB of RSS (websocketpp's stock connection cost ~12 KiB).
 #include <doctest/doctest.h>

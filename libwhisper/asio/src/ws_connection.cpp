@@ -31,7 +31,7 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   owner_.add(shared_from_this());
   server_context& ctx = owner_.context();
   asio::error_code ec;
-  // After the upgrade: chat frames are small and latency-bound (PERF-NOTES: set it now).
+  // After the upgrade: chat frames are small and latency-bound (TCP_NODELAY: set it now).
   // (A plain socket is non-blocking already: http_connection set it, and the mode moved
   // with the socket.)
   socket_.tcp().set_option(asio::ip::tcp::no_delay(true), ec);
