@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "http_util.hpp"
+#include "http/http_util.hpp"
 #include "whisper/percent_encoding.hpp"
 
 namespace {

@@ -14,11 +14,11 @@
 #include <string>
 #include <thread>
 
-#include "database_file_guard.hpp"
-#include "schema.hpp"
-#include "sqlite_db.hpp"
-#include "sqlite_session_store.hpp"
-#include "sqlite_user_store.hpp"
+#include "store/database_file_guard.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite_db.hpp"
+#include "store/sqlite_session_store.hpp"
+#include "store/sqlite_user_store.hpp"
 
 using namespace std::chrono_literals;
 

@@ -9,11 +9,11 @@
 #include <memory>
 #include <string>
 
-#include "did_you_mean.hpp"
-#include "latency_histogram.hpp"
-#include "logging.hpp"
-#include "login_throttle.hpp"
-#include "site.hpp"
+#include "http/login_throttle.hpp"
+#include "http/site.hpp"
+#include "ops/did_you_mean.hpp"
+#include "ops/latency_histogram.hpp"
+#include "ops/logging.hpp"
 
 using namespace std::chrono_literals;
 using whisper_server::latency_histogram;

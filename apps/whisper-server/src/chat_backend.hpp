@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "config.hpp"
+#include "ops/config.hpp"
 #include "whisper/channel_layer.hpp"
 #include "whisper/presence.hpp"
 

@@ -5,15 +5,15 @@
 #include <iostream>
 #include <map>
 
-#include "config.hpp"
-#include "config_docs.hpp"
-#include "did_you_mean.hpp"
-#include "logging.hpp"
-#include "management_commands.hpp"
+#include "cli/management_commands.hpp"
+#include "cli/terminal_input.hpp"
 #include "net_namespace.hpp"
+#include "ops/config.hpp"
+#include "ops/config_docs.hpp"
+#include "ops/did_you_mean.hpp"
+#include "ops/logging.hpp"
 #include "run_server.hpp"
-#include "sqlite_db.hpp"
-#include "terminal_input.hpp"
+#include "store/sqlite_db.hpp"
 #include "whisper/asio/server.hpp"
 #include "whisper/version.hpp"
 

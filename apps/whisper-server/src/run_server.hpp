@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
+#include "ops/config.hpp"
 
 namespace whisper_server {
 
