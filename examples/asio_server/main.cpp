@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   whisper::chat_hub hub(layer, rooms, presence);
   rooms.create("Lobby", false);
 
-  whisper::authenticator auth = [](const whisper::handshake& h) {
+  whisper::authenticator auth = [](const whisper::request& h) {
     const auto token = h.query_param("token");
     const auto found = token ? users_by_token.find(*token) : users_by_token.end();
     if (found == users_by_token.end()) return whisper::auth_result::refuse("unknown token", 401);

@@ -114,7 +114,7 @@ class line_connection final : public whisper::connection,
 
   void on_line(const std::string& line) {
     if (consumer_) return consumer_->on_text(line);
-    whisper::handshake h;  // the first line is the login
+    whisper::request h;  // the first line is the login
     h.headers.emplace_back("x-username", line);
     h.remote_address = socket_.remote_endpoint().address().to_string();
     const auto result = auth_(h);
@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
   users.create({0, "alice", "Alice", false, true}, "");
   users.create({0, "bob", "Bob", false, true}, "");
 
-  const whisper::authenticator auth = [&](const whisper::handshake& h) {
+  const whisper::authenticator auth = [&](const whisper::request& h) {
     auto u = users.find_by_username(h.header("x-username").value_or(""));
     if (!u || !u->is_active) return whisper::auth_result::refuse("unknown user");
     return whisper::auth_result::accept(*u);

@@ -3,7 +3,7 @@
 //
 // The authenticator checks a bearer token from the query string ("?token=...") against
 // the application's own user table; libwhisper never sees a password or a cookie.
-// A real program gets the handshake from its transport; here we build two by hand and
+// A real program gets the request from its transport; here we build two by hand and
 // print what each client receives. Run with --self-test to check the output.
 #include <asio.hpp>
 #include <cstring>
@@ -39,8 +39,8 @@ class printing_connection final : public whisper::connection {
   std::vector<std::string>& log_;
 };
 
-whisper::handshake handshake_with_token(const std::string& token) {
-  whisper::handshake h;
+whisper::request request_with_token(const std::string& token) {
+  whisper::request h;
   h.path = "/chat/stream/";
   h.query = "token=" + token;
   h.remote_address = "127.0.0.1";
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   whisper::chat_hub hub(layer, rooms, presence);
   const whisper::room lobby = rooms.create("Lobby", false);
 
-  whisper::authenticator auth = [](const whisper::handshake& h) {
+  whisper::authenticator auth = [](const whisper::request& h) {
     const auto token = h.query_param("token");
     const auto found = token ? users_by_token.find(*token) : users_by_token.end();
     if (found == users_by_token.end()) return whisper::auth_result::refuse("unknown token", 401);
@@ -69,12 +69,12 @@ int main(int argc, char** argv) {
   asio::io_context io;
   std::vector<std::string> log;
   asio::post(io, [&] {
-    const auto refused = auth(handshake_with_token("forged"));
+    const auto refused = auth(request_with_token("forged"));
     log.push_back("forged token: refused with " + std::to_string(refused.status));
 
     std::vector<std::shared_ptr<whisper::consumer>> clients;
     for (const char* token : {"t0k3n-alice", "t0k3n-bob"}) {
-      const auto result = auth(handshake_with_token(token));
+      const auto result = auth(request_with_token(token));
       auto conn = std::make_shared<printing_connection>(result.who->username, log);
       clients.push_back(hub.connect(conn, *result.who));
     }

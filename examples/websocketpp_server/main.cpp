@@ -2,7 +2,7 @@
 //
 // websocketpp owns the sockets, the HTTP upgrade and the WebSocket framing; libwhisper
 // owns the chat. The glue is four handlers and one small class:
-//   validate -> fill a whisper::handshake from the upgrade request, check the Origin and
+//   validate -> fill a whisper::request from the upgrade request, check the Origin and
 //               authenticate (here: a token cookie looked up in the application's users)
 //   open     -> hub.connect(): the connection gets its consumer
 //   message  -> consumer->on_text()
@@ -50,7 +50,7 @@ const std::map<std::string, whisper::user, std::less<>> users_by_token = {
     {"t0k3n-bob", {2, "bob", "Bob", false, true}},
 };
 
-whisper::auth_result authenticate(const whisper::handshake& h) {
+whisper::auth_result authenticate(const whisper::request& h) {
   const auto token = h.cookie("token");
   const auto found = token ? users_by_token.find(*token) : users_by_token.end();
   if (found == users_by_token.end()) return whisper::auth_result::refuse("no valid token", 401);
@@ -58,10 +58,12 @@ whisper::auth_result authenticate(const whisper::handshake& h) {
 }
 
 // What the core needs to know of an upgrade request, from websocketpp's request.
-whisper::handshake handshake_of(server::connection_type& con) {
-  whisper::handshake h;
+whisper::request request_of(server::connection_type& con) {
+  whisper::request h;
   const std::string& resource = con.get_resource();  // path?query
   const auto question = resource.find('?');
+  h.method = con.get_request().get_method();
+  h.target = resource;
   h.path = resource.substr(0, question);
   if (question != std::string::npos) h.query = resource.substr(question + 1);
   for (const auto& [name, value] : con.get_request().get_headers()) {
@@ -177,7 +179,7 @@ int main(int argc, char** argv) {
 
   srv.set_validate_handler([&](const connection_hdl& hdl) {
     const auto con = srv.get_con_from_hdl(hdl);
-    const whisper::handshake h = handshake_of(*con);
+    const whisper::request h = request_of(*con);
     // Cross-site WebSocket hijacking: a browser page from another site carries the
     // user's cookie, but its Origin names that site.
     if (h.path != "/chat/stream/" ||

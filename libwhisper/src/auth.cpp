@@ -20,15 +20,8 @@ auth_result auth_result::refuse(std::string reason, int status) {
 
 authenticator session_cookie_authenticator(session_lookup& sessions, user_lookup& users,
                                            std::string cookie_name) {
-  return [&sessions, &users, name = std::move(cookie_name)](const handshake& h) {
-    // Transports fill `cookies`; one that only passed headers still works.
-    std::optional<std::string> value;
-    if (auto c = h.cookie(name)) {
-      value = std::string(*c);
-    } else if (auto header = h.header("cookie")) {
-      auto parsed = parse_cookies(*header);
-      if (auto it = parsed.find(name); it != parsed.end()) value = it->second;
-    }
+  return [&sessions, &users, name = std::move(cookie_name)](const request& r) {
+    const std::optional<std::string_view> value = r.cookie(name);
     // Reasons go to the server log: they never quote the cookie (it is a credential).
     if (!value || value->empty()) return auth_result::refuse("no session cookie");
     const std::optional<user_id> id = sessions.lookup(*value);

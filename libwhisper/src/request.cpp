@@ -1,26 +1,27 @@
-// Reading a WebSocket upgrade request: headers, cookies and query parameters.
+// Reading a request: headers, cookies and query parameters.
+#include "whisper/request.hpp"
+
 #include <optional>
 
 #include "detail/ascii.hpp"
-#include "whisper/auth.hpp"
 #include "whisper/percent_encoding.hpp"
 
 namespace whisper {
 
-std::optional<std::string_view> handshake::header(std::string_view name) const {
+std::optional<std::string_view> request::header(std::string_view name) const {
   for (const auto& field : headers) {
     if (detail::iequals(field.first, name)) return std::string_view(field.second);
   }
   return std::nullopt;
 }
 
-std::optional<std::string_view> handshake::cookie(std::string_view name) const {
+std::optional<std::string_view> request::cookie(std::string_view name) const {
   auto it = cookies.find(name);
   if (it == cookies.end()) return std::nullopt;
   return std::string_view(it->second);
 }
 
-std::optional<std::string> handshake::query_param(std::string_view name) const {
+std::optional<std::string> request::query_param(std::string_view name) const {
   std::string_view rest = query;
   while (!rest.empty()) {
     const std::size_t amp = rest.find('&');
@@ -53,6 +54,13 @@ std::map<std::string, std::string, std::less<>> parse_cookies(std::string_view h
     out.emplace(std::string(name), std::string(value));  // emplace: the first one wins
   }
   return out;
+}
+
+void parse_request_cookies(request& r) {
+  for (const auto& [name, value] : r.headers) {
+    if (name != "cookie") continue;
+    for (auto& cookie : parse_cookies(value)) r.cookies.insert(std::move(cookie));
+  }
 }
 
 }  // namespace whisper

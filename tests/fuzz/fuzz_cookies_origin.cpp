@@ -1,5 +1,5 @@
 // fuzz_cookies_origin: the upgrade request's small parsers in libwhisper —
-// parse_cookies, origin_allowed, handshake::query_param and parse_room_id — with
+// parse_cookies, origin_allowed, request::query_param and parse_room_id — with
 // properties that must hold for any input, not only "does not crash":
 //  - cookies: names and values trimmed, no ';' in either; reparsing the parsed pairs
 //    gives them back (the parse is a fixed point);
@@ -99,18 +99,17 @@ std::string percent_encode(std::string_view s) {
 }
 
 void check_query(const std::string& query, FuzzedDataProvider& p) {
-  whisper::handshake hs;
-  hs.query = query;
+  whisper::request r;
+  r.query = query;
   const std::string name = p.ConsumeRandomLengthString(16);
-  (void)hs.query_param(name);  // any query: no crash, no over-read
-  if (name.empty()) return;    // an empty name also matches empty pairs ("a&&b")
+  (void)r.query_param(name);  // any query: no crash, no over-read
+  if (name.empty()) return;   // an empty name also matches empty pairs ("a&&b")
   const std::string value = p.ConsumeRandomLengthString(64);
-  hs.query =
-      query + (query.empty() ? "" : "&") + percent_encode(name) + "=" + percent_encode(value);
-  const std::optional<std::string> found = hs.query_param(name);
+  r.query = query + (query.empty() ? "" : "&") + percent_encode(name) + "=" + percent_encode(value);
+  const std::optional<std::string> found = r.query_param(name);
   FUZZ_CHECK(found.has_value());
   // The first occurrence wins, so only a query that did not already name it must agree.
-  whisper::handshake plain;
+  whisper::request plain;
   plain.query = query;
   if (!plain.query_param(name)) FUZZ_CHECK(*found == value);
 }

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <websocketpp/http/request.hpp>
 
+#include "detail/ascii.hpp"
 #include "fuzz_check.hpp"
 #include "http_head_check.hpp"
 #include "http_wire.hpp"
@@ -109,8 +110,8 @@ void check_passed_head(const outcome& r) {
     for (const char c : value) {
       FUZZ_CHECK(c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F));
     }
-    FUZZ_CHECK(!whisper::net::iequals(name, "transfer-encoding"));
-    if (!whisper::net::iequals(name, "content-length")) continue;
+    FUZZ_CHECK(!whisper::detail::iequals(name, "transfer-encoding"));
+    if (!whisper::detail::iequals(name, "content-length")) continue;
     FUZZ_CHECK(!value.empty());  // (a complete parse bounds it: at most max_body)
     std::size_t length = 0;
     for (const char c : value) {

@@ -122,7 +122,7 @@ TEST_CASE("the session-cookie authenticator tags the session, never with the coo
   memory_user_store users;
   const user alice = users.create(account(0, "alice", false), "hash");
   const std::string id = sessions.create(alice.id, std::chrono::hours(1));
-  handshake h;
+  request h;
   h.cookies["sessionid"] = id;
   const auto result = session_cookie_authenticator(sessions, users)(h);
   REQUIRE(result);

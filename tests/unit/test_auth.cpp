@@ -1,4 +1,4 @@
-// Handshake fields, cookies, the session-cookie authenticator and the staff-only policy.
+// Request fields, cookies, the session-cookie authenticator and the staff-only policy.
 #include <doctest/doctest.h>
 
 #include "whisper/auth.hpp"
@@ -7,8 +7,8 @@
 
 using namespace whisper;
 
-TEST_CASE("handshake headers are found case-insensitively, the first one wins") {
-  handshake h;
+TEST_CASE("request headers are found case-insensitively, the first one wins") {
+  request h;
   h.headers = {{"host", "a.example"}, {"x-forwarded-for", "1.2.3.4"}, {"host", "b"}};
   CHECK(h.header("Host") == "a.example");
   CHECK(h.header("X-FORWARDED-FOR") == "1.2.3.4");
@@ -16,7 +16,7 @@ TEST_CASE("handshake headers are found case-insensitively, the first one wins") 
 }
 
 TEST_CASE("query parameters are percent-decoded") {
-  handshake h;
+  request h;
   h.query = "a=1&token=ab%2Fc%3D%3D&sp=x+y&empty=&flag&bad=%zz";
   CHECK(h.query_param("a") == "1");
   CHECK(h.query_param("token") == "ab/c==");
@@ -56,8 +56,8 @@ struct auth_fixture {
   authenticator auth = session_cookie_authenticator(sessions, users);
   user alice = users.create(user{0, "alice", "Alice", false, true}, "");
 
-  handshake with_cookie(const std::string& value, const std::string& name = "sessionid") {
-    handshake h;
+  request with_cookie(const std::string& value, const std::string& name = "sessionid") {
+    request h;
     h.path = "/chat/stream/";
     h.cookies[name] = value;
     return h;
@@ -73,15 +73,19 @@ TEST_CASE_FIXTURE(auth_fixture, "a live session of an active user is accepted") 
   CHECK(r.who->username == "alice");
 }
 
-TEST_CASE_FIXTURE(auth_fixture, "the cookie is read from the Cookie header when not parsed") {
+TEST_CASE_FIXTURE(auth_fixture, "the cookies are parsed once, from every Cookie header") {
   const std::string sid = sessions.create(alice.id, std::chrono::hours(1));
-  handshake h;
-  h.headers = {{"cookie", "other=1; sessionid=" + sid}};
+  request h;
+  h.headers = {{"cookie", "other=1; sessionid=" + sid}, {"cookie", "sessionid=late; more=2"}};
+  CHECK_FALSE(auth(h));  // the authenticator reads only what the transport parsed
+  parse_request_cookies(h);
+  CHECK(h.cookie("sessionid") == sid);  // the first of a name wins
+  CHECK(h.cookie("more") == "2");
   CHECK(auth(h));
 }
 
 TEST_CASE_FIXTURE(auth_fixture, "no cookie is refused with 403") {
-  auth_result r = auth(handshake{});
+  auth_result r = auth(request{});
   CHECK_FALSE(r);
   CHECK(r.status == 403);
   CHECK_FALSE(r.reason.empty());
@@ -100,7 +104,7 @@ TEST_CASE("an expired session is refused") {
   memory_user_store users;
   user u = users.create(user{0, "u", "", false, true}, "");
   auto auth = session_cookie_authenticator(sessions, users);
-  handshake h;
+  request h;
   h.cookies["sessionid"] = sessions.create(u.id, std::chrono::seconds(10));
   CHECK(auth(h));
   now += std::chrono::seconds(10);
@@ -166,7 +170,7 @@ TEST_CASE("the session cookie authenticator needs only the two lookups") {
   one_session sessions;
   one_user users;
   const authenticator auth = session_cookie_authenticator(sessions, users);
-  handshake h;
+  request h;
   h.cookies["sessionid"] = "s3cret";
   const auth_result ok = auth(h);
   REQUIRE(ok);

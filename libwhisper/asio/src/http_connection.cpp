@@ -2,14 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 #include <atomic>
-#include <cctype>
 #include <ctime>
 #include <websocketpp/http/request.hpp>
 
+#include "detail/ascii.hpp"
 #include "http_head_check.hpp"
 #include "http_wire.hpp"
 #include "whisper/asio/log_text.hpp"
@@ -17,12 +16,6 @@
 namespace whisper::net {
 
 namespace {
-
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // Shared by every copy of one responder: the answer is posted to the connection's thread
 // once; a handler that drops its responder unanswered gets a 500 sent for it.
@@ -176,7 +169,7 @@ void http_connection::maybe_send_continue() {
   // RFC 9110 §10.1.1: a client that sent "Expect: 100-continue" waits for this before
   // its body; only once the whole head is in (and was accepted by the parser).
   if (continue_sent_ || head_end_match_ != 4 || parser_->get_version() != "HTTP/1.1") return;
-  const std::string expect = lowercase(parser_->get_header("Expect"));
+  const std::string expect = detail::to_lower(parser_->get_header("Expect"));
   if (expect != "100-continue") return;
   continue_sent_ = true;
   continue_writing_ = true;
@@ -203,9 +196,10 @@ void http_connection::dispatch() {
   for (const auto& [name, value] : parser_->get_headers()) {
     // websocketpp joins repeated headers with ", ": repeated Cookie headers become one
     // "; "-separated list again, as one Cookie header would have been.
-    std::string key = lowercase(name);
+    std::string key = detail::to_lower(name);
     request.headers.emplace_back(key, key == "cookie" ? unmerge_cookie_header(value) : value);
   }
+  whisper::parse_request_cookies(request);  // once: pages and the authenticator read them
   request.body = parser_->get_body();
   client_ = ctx.options.trusted_proxies.client_address(remote_, request.headers);
   request.remote_address = client_;

@@ -48,20 +48,11 @@ void http_connection::upgrade(http_request&& request) {
     address_slot_ = std::move(*slot);
   }
 
-  whisper::handshake hs;
-  hs.path = request.path;
-  hs.query = request.query;
-  for (const auto& [name, value] : request.headers) {
-    if (name != "cookie") continue;
-    for (auto& cookie : whisper::parse_cookies(value)) hs.cookies.insert(std::move(cookie));
-  }
-  hs.remote_address = client_;
   const std::string response_101 = switching_protocols_response(*key);
-  hs.headers = std::move(request.headers);
 
   whisper::auth_result result;
   try {
-    result = ctx.authenticate ? ctx.authenticate(hs)
+    result = ctx.authenticate ? ctx.authenticate(request)
                               : whisper::auth_result::refuse("no authenticator configured");
   } catch (const std::exception& e) {
     spdlog::error("authenticator failed for remote={}: {}", client_, e.what());

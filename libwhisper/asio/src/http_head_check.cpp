@@ -2,6 +2,7 @@
 
 #include <cstddef>
 
+#include "detail/ascii.hpp"
 #include "whisper/asio/http.hpp"
 
 namespace whisper::net {
@@ -71,13 +72,13 @@ std::optional<std::string> check_header_line(std::string_view line, framing& see
     return "whitespace between a header name and its colon is not accepted";
   }
   if (!is_token(name)) return "a header name that is empty or not a token";
-  const std::string_view value = trim(line.substr(colon + 1));
+  const std::string_view value = detail::trim(line.substr(colon + 1));
   for (const char c : value) {
     if (is_control(c) && c != '\t') return "control character in a header value";
   }
-  if (iequals(name, "host")) ++seen.hosts;
-  if (iequals(name, "transfer-encoding")) seen.transfer_encoding = true;
-  if (iequals(name, "content-length")) {
+  if (detail::iequals(name, "host")) ++seen.hosts;
+  if (detail::iequals(name, "transfer-encoding")) seen.transfer_encoding = true;
+  if (detail::iequals(name, "content-length")) {
     ++seen.content_lengths;
     bool digits = !value.empty();
     for (const char c : value) digits = digits && is_digit(c);

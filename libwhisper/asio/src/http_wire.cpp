@@ -5,14 +5,17 @@
 #include <websocketpp/base64/base64.hpp>
 #include <websocketpp/sha1/sha1.hpp>
 
+#include "detail/ascii.hpp"
+
 namespace whisper::net {
 
 namespace {
 
 // Headers the transport owns: a handler's copy would contradict the framing.
 bool transport_header(std::string_view name) {
-  return iequals(name, "content-length") || iequals(name, "connection") ||
-         iequals(name, "transfer-encoding") || iequals(name, "date") || iequals(name, "server");
+  return detail::iequals(name, "content-length") || detail::iequals(name, "connection") ||
+         detail::iequals(name, "transfer-encoding") || detail::iequals(name, "date") ||
+         detail::iequals(name, "server");
 }
 
 }  // namespace
@@ -55,7 +58,7 @@ http_response plain_response(int status, std::string_view text) {
 }
 
 std::string websocket_accept_key(std::string_view client_key) {
-  std::string input(trim(client_key));
+  std::string input(detail::trim(client_key));
   input += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   std::array<unsigned char, 20> digest{};
   websocketpp::sha1::calc(input.data(), input.size(), digest.data());
@@ -89,7 +92,7 @@ std::string http_date(std::time_t when) {
 bool header_has_token(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     const std::size_t comma = value.find(',');
-    if (iequals(trim(value.substr(0, comma)), token)) return true;
+    if (detail::iequals(detail::trim(value.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
@@ -101,7 +104,7 @@ std::string unmerge_cookie_header(std::string_view value) {
   out.reserve(value.size());
   while (!value.empty()) {
     const std::size_t cut = value.find_first_of(";,");
-    const std::string_view pair = trim(value.substr(0, cut));
+    const std::string_view pair = detail::trim(value.substr(0, cut));
     if (!pair.empty()) {
       if (!out.empty()) out += "; ";
       out += pair;

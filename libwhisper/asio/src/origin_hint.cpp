@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "detail/ascii.hpp"
 #include "refused_origin_log.hpp"
 #include "whisper/asio/http.hpp"
 
@@ -35,7 +36,7 @@ std::string quoted_list(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string origin_authority(std::string_view origin) {
-  origin = trim(origin);
+  origin = detail::trim(origin);
   const std::string_view scheme = origin_scheme(origin);
   if (scheme != "http" && scheme != "https") return {};
   const std::string_view authority = origin.substr(scheme.size() + 3);
@@ -45,9 +46,9 @@ std::string origin_authority(std::string_view origin) {
 std::string suggested_origin(std::string_view origin,
                              const std::vector<std::string>& allowed_hosts) {
   if (origin_authority(origin).empty()) return {};
-  const std::string_view scheme = origin_scheme(trim(origin));
+  const std::string_view scheme = origin_scheme(detail::trim(origin));
   for (const std::string& entry : allowed_hosts) {
-    const std::string_view host = trim(entry);
+    const std::string_view host = detail::trim(entry);
     if (host_characters(host)) return std::string(scheme) + "://" + std::string(host);
   }
   return {};
@@ -58,10 +59,10 @@ std::string allowed_hosts_with(std::string_view origin,
                                std::string_view request_host) {
   std::vector<std::string> entries;
   for (const std::string& entry : allowed_hosts) {
-    if (host_characters(trim(entry))) entries.emplace_back(trim(entry));
+    if (host_characters(detail::trim(entry))) entries.emplace_back(detail::trim(entry));
   }
-  if (allowed_hosts.empty() && host_characters(trim(request_host)))
-    entries.emplace_back(trim(request_host));
+  if (allowed_hosts.empty() && host_characters(detail::trim(request_host)))
+    entries.emplace_back(detail::trim(request_host));
   entries.push_back(origin_authority(origin));
   return "allowed_hosts = " + quoted_list(entries);
 }
@@ -85,7 +86,8 @@ void explain_refused_origin(refused_origin_log& log, std::string_view origin,
       "refused the chat WebSocket of a page opened as {}: {}, so that page only shows "
       "'Reconnecting'. To accept that address set {} (or WHISPER_ALLOWED_HOSTS); logged once "
       "per origin",
-      std::string(trim(origin)), where, allowed_hosts_with(origin, allowed_hosts, request_host));
+      std::string(detail::trim(origin)), where,
+      allowed_hosts_with(origin, allowed_hosts, request_host));
 }
 
 }  // namespace whisper::net

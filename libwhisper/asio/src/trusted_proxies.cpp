@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "detail/ascii.hpp"
 #include "whisper/asio/http.hpp"
 
 namespace whisper::net {
@@ -26,7 +27,7 @@ std::optional<asio::ip::address> parse_address(std::string_view text) {
 // One hop as proxies write it: "192.0.2.1", "2001:db8::1", and with a port
 // "192.0.2.1:4711" or "[2001:db8::1]:4711" (Forwarded quotes the last two).
 std::optional<asio::ip::address> parse_hop(std::string_view hop) {
-  hop = trim(hop);
+  hop = detail::trim(hop);
   if (hop.size() >= 2 && hop.front() == '"' && hop.back() == '"')
     hop = hop.substr(1, hop.size() - 2);
   if (!hop.empty() && hop.front() == '[') {
@@ -49,7 +50,7 @@ std::vector<std::string_view> split_commas(std::string_view text) {
   std::vector<std::string_view> items;
   while (true) {
     const std::size_t comma = text.find(',');
-    items.push_back(trim(text.substr(0, comma)));
+    items.push_back(detail::trim(text.substr(0, comma)));
     if (comma == std::string_view::npos) return items;
     text.remove_prefix(comma + 1);
   }
@@ -60,10 +61,11 @@ std::vector<std::string_view> split_commas(std::string_view text) {
 std::string_view forwarded_for(std::string_view element) {
   while (!element.empty()) {
     const std::size_t semicolon = element.find(';');
-    const std::string_view pair = trim(element.substr(0, semicolon));
+    const std::string_view pair = detail::trim(element.substr(0, semicolon));
     const std::size_t equals = pair.find('=');
-    if (equals != std::string_view::npos && iequals(trim(pair.substr(0, equals)), "for"))
-      return trim(pair.substr(equals + 1));
+    if (equals != std::string_view::npos &&
+        detail::iequals(detail::trim(pair.substr(0, equals)), "for"))
+      return detail::trim(pair.substr(equals + 1));
     if (semicolon == std::string_view::npos) break;
     element.remove_prefix(semicolon + 1);
   }
@@ -86,7 +88,7 @@ std::string joined_header(const std::vector<std::pair<std::string, std::string>>
 
 trusted_proxy_list::trusted_proxy_list(const std::vector<std::string>& entries) {
   for (const std::string& entry : entries) {
-    const std::string_view text = trim(entry);
+    const std::string_view text = detail::trim(entry);
     const std::size_t slash = text.find('/');
     const auto address = parse_address(text.substr(0, slash));
     unsigned long prefix = 0;

@@ -13,28 +13,11 @@
 
 #include "whisper/errors.hpp"
 #include "whisper/lookups.hpp"
+#include "whisper/request.hpp"
 #include "whisper/room.hpp"
 #include "whisper/user.hpp"
 
 namespace whisper {
-
-/// What a transport knows about a connection attempt (the WebSocket upgrade request).
-/// Plain value type.
-struct handshake {
-  std::string path;   ///< request path without the query, e.g. "/chat/stream/"
-  std::string query;  ///< raw query string without '?', e.g. "token=abc"
-  /// Header fields with lowercased names, in order of arrival.
-  std::vector<std::pair<std::string, std::string>> headers;
-  /// Cookies from the Cookie header(s).
-  std::map<std::string, std::string, std::less<>> cookies;
-  std::string remote_address;  ///< peer IP address as text
-
-  /// The first header of that (case-insensitive) name.
-  std::optional<std::string_view> header(std::string_view name) const;
-  std::optional<std::string_view> cookie(std::string_view name) const;
-  /// A query parameter's value, percent-decoded.
-  std::optional<std::string> query_param(std::string_view name) const;
-};
 
 /// The answer of an authenticator: a user, or a refusal with an HTTP status.
 struct auth_result {
@@ -53,9 +36,10 @@ struct auth_result {
   explicit operator bool() const { return who.has_value(); }
 };
 
-/// Decides who a connection belongs to. Called on the transport's thread once per
-/// upgrade; must be thread-safe and should be fast.
-using authenticator = std::function<auth_result(const handshake&)>;
+/// Decides who a request belongs to: a WebSocket upgrade (called on the transport's thread
+/// once per upgrade) or, in whisper-server, every page request. Reads `request.cookies`,
+/// which the transport filled. Must be thread-safe and should be fast.
+using authenticator = std::function<auth_result(const request&)>;
 
 /// Decides whether a user may enter (join, list presence of) a room: nullopt admits,
 /// an error code refuses. Called for every join; must be thread-safe.
@@ -70,10 +54,6 @@ authenticator session_cookie_authenticator(session_lookup& sessions, user_lookup
 /// The default room policy: a staff-only room refuses non-staff users
 /// (ROOM_ACCESS_DENIED); every other room admits every user.
 room_policy staff_only_policy();
-
-/// Parses a Cookie header value ("a=1; b=2") into name/value pairs. Malformed pairs are
-/// skipped; the first of duplicate names wins.
-std::map<std::string, std::string, std::less<>> parse_cookies(std::string_view header);
 
 /// The Origin check that stops cross-site WebSocket hijacking. True when there is no
 /// Origin (non-browser clients), or the Origin's host[:port] equals `request_host`

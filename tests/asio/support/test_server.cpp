@@ -5,7 +5,7 @@ namespace whisper_test {
 namespace {
 
 // Accepts "sessionid=good-<name>" as user <name>; refuses everything else.
-whisper::auth_result test_authenticator(const whisper::handshake& hs) {
+whisper::auth_result test_authenticator(const whisper::request& hs) {
   const auto session = hs.cookie("sessionid");
   if (!session || session->rfind("good-", 0) != 0) {
     return whisper::auth_result::refuse("no valid test session");

@@ -9,23 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "whisper/request.hpp"
+
 namespace whisper::net {
 
-/// One complete HTTP/1.1 request (head and Content-Length body). Plain value type.
-///
-/// Thread safety: distinct objects safe; a shared object is safe for concurrent reads.
-struct http_request {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as sent, e.g. "/accounts/login/?next=/"
-  std::string path;    // target without the query
-  std::string query;   // raw, without '?'
-  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
-  std::string body;
-  std::string remote_address;
-  bool secure = false;  // arrived over TLS
-  /// The first header of that name (case-insensitive), or nullopt.
-  std::optional<std::string_view> header(std::string_view name) const;
-};
+/// One complete HTTP/1.1 request (head and Content-Length body): the core's request type,
+/// its cookies parsed once by the transport.
+using http_request = whisper::request;
 
 /// The handler's answer. The transport adds Content-Length, Connection, Date and Server.
 ///
@@ -43,11 +33,6 @@ using http_responder = std::function<void(http_response)>;
 using http_handler = std::function<void(http_request&& request, http_responder respond)>;
 
 // The helpers below are pure functions (thread-safe).
-
-/// ASCII case-insensitive equality of header names and tokens (locale-independent).
-bool iequals(std::string_view a, std::string_view b);
-/// `s` without leading and trailing spaces and tabs (HTTP optional whitespace).
-std::string_view trim(std::string_view s);
 
 /// The standard reason phrase of a status code ("Not Found"), or "Unknown".
 std::string_view reason_phrase(int status);
