@@ -157,11 +157,14 @@ int run_server(const server_config& requested, const serve_context& serving) {
   const password_pool_limits pool;
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
   password_worker passwords(std::min(pool.max_threads, cores), pool.max_pending);
+  const whisper::authenticator authenticate =
+      whisper::session_cookie_authenticator(sessions, users, config.cookie_name);
   site_context context{
-      config,    *db,      users,
-      sessions,  rooms,    hub,
-      passwords, log,      whisper::hash_password(whisper::random_token(16), config.argon2),
-      metrics,   throttle, db_file};
+      config,      *db,      users,
+      sessions,    rooms,    hub,
+      passwords,   log,      whisper::hash_password(whisper::random_token(16), config.argon2),
+      metrics,     throttle, db_file,
+      authenticate};
   site pages(context);
 
   const auto [address, port] = split_listen_address(config.listen);
@@ -175,8 +178,7 @@ int run_server(const server_config& requested, const serve_context& serving) {
   options.max_connections = effective_max_connections(config.max_connections);
   options.tls.cert_file = config.tls_cert_file;
   options.tls.key_file = config.tls_key_file;
-  net::server server(options, hub,
-                     whisper::session_cookie_authenticator(sessions, users, config.cookie_name),
+  net::server server(options, hub, authenticate,
                      [&pages](net::http_request&& request, net::http_responder respond) {
                        pages.handle(std::move(request), std::move(respond));
                      });

@@ -1,4 +1,4 @@
-// Routing: who is asking (session cookie or API token), CSRF for unsafe methods, then
+// Routing: who is asking (the authenticator, or the API token), CSRF for unsafe methods, then
 // the route group. Every exception stops here as a 500: none reaches the transport.
 #include "http/site.hpp"
 
@@ -86,24 +86,15 @@ visitor site::identify(const net::http_request& request) const {
       return who;
     }
   }
-  std::map<std::string, std::string, std::less<>> cookies;
-  for (const auto& [name, value] : request.headers) {
-    if (name != "cookie") continue;
-    for (auto& [cookie, cookie_value] : whisper::parse_cookies(value))
-      cookies.emplace(cookie, cookie_value);
+  // The transport parsed the cookies once; the session is the upgrade's authenticator's
+  // to judge, so a page and a chat socket agree on who is logged in.
+  if (auto csrf = request.cookie(csrf_cookie_name); csrf && plausible_csrf_token(*csrf)) {
+    who.csrf_cookie = std::string(*csrf);
   }
-  if (auto it = cookies.find(csrf_cookie_name);
-      it != cookies.end() && plausible_csrf_token(it->second)) {
-    who.csrf_cookie = it->second;
-  }
-  if (auto it = cookies.find(config.cookie_name); it != cookies.end()) {
-    if (auto user_id = context_.sessions.lookup(it->second)) {
-      auto found = context_.users.find(*user_id);
-      if (found && found->is_active) {
-        who.user = std::move(found);
-        who.session_id = it->second;
-      }
-    }
+  if (whisper::auth_result result = context_.authenticate(request)) {
+    who.user = std::move(result.who);
+    // The raw id (a credential): logout ends it and the CSRF token is bound to it.
+    who.session_id = std::string(request.cookie(config.cookie_name).value_or(""));
   }
   return who;
 }

@@ -17,6 +17,7 @@
 #include "store/sqlite_user_store.hpp"
 #include "whisper/account_stores.hpp"
 #include "whisper/asio/http.hpp"
+#include "whisper/auth.hpp"
 #include "whisper/chat_hub.hpp"
 
 namespace spdlog {
@@ -44,6 +45,9 @@ struct site_context {
   login_throttle& throttle;
   /// Whether `db` is still the file at config.database (writes are refused when not).
   database_file_guard& db_file;
+  /// Who a page request's session cookie names: the very authenticator the transport
+  /// runs for WebSocket upgrades.
+  const whisper::authenticator& authenticate;
 };
 
 /// Who sent a request, as far as its cookies and Authorization header tell.
