@@ -12,7 +12,7 @@ namespace net = whisper::net;
 
 namespace {
 
-void echo_body(net::http_request&& request, net::http_responder respond) {
+void echo_body(whisper::request&& request, net::http_responder respond) {
   net::http_response response;
   response.body = "got:" + request.body;
   respond(std::move(response));
@@ -51,7 +51,7 @@ TEST_CASE("Expect: 100-continue with a body over the limit gets the final 413, n
 TEST_CASE("repeated Cookie headers reach the handler as one list and authenticate an upgrade") {
   std::mutex mutex;
   std::string seen_cookie;
-  test_server server({}, [&](net::http_request&& request, net::http_responder respond) {
+  test_server server({}, [&](whisper::request&& request, net::http_responder respond) {
     {
       std::lock_guard<std::mutex> lock(mutex);
       seen_cookie = std::string(request.header("cookie").value_or(""));

@@ -24,7 +24,7 @@ struct path_log {
   std::vector<std::string> paths;
 
   net::http_handler handler() {
-    return [this](net::http_request&& request, net::http_responder respond) {
+    return [this](whisper::request&& request, net::http_responder respond) {
       {
         std::lock_guard<std::mutex> lock(mutex);
         paths.push_back(request.path);

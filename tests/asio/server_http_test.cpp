@@ -14,8 +14,8 @@ namespace net = whisper::net;
 
 TEST_CASE("the HTTP handler gets method, path, query, headers and body; keep-alive works") {
   std::mutex mutex;
-  net::http_request seen;
-  test_server server({}, [&](net::http_request&& request, net::http_responder respond) {
+  whisper::request seen;
+  test_server server({}, [&](whisper::request&& request, net::http_responder respond) {
     {
       std::lock_guard<std::mutex> lock(mutex);
       seen = request;
@@ -54,7 +54,7 @@ TEST_CASE("the HTTP handler gets method, path, query, headers and body; keep-ali
 TEST_CASE("a response given later from another thread arrives") {
   std::vector<std::thread> workers;
   std::mutex mutex;
-  test_server server({}, [&](net::http_request&& request, net::http_responder respond) {
+  test_server server({}, [&](whisper::request&& request, net::http_responder respond) {
     std::lock_guard<std::mutex> lock(mutex);
     workers.emplace_back([respond, path = request.path] {
       std::this_thread::sleep_for(100ms);  // e.g. Argon2 on a worker pool
@@ -72,7 +72,7 @@ TEST_CASE("a response given later from another thread arrives") {
 }
 
 TEST_CASE("a handler that drops its responder unanswered yields a 500") {
-  test_server server({}, [](net::http_request&&, net::http_responder) {});
+  test_server server({}, [](whisper::request&&, net::http_responder) {});
   ws_test_client client(server.port());
   CHECK(client.request("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status == 500);
 }
@@ -80,7 +80,7 @@ TEST_CASE("a handler that drops its responder unanswered yields a 500") {
 TEST_CASE("a response for a client that left meanwhile is dropped safely") {
   std::vector<std::thread> workers;
   std::mutex mutex;
-  test_server server({}, [&](net::http_request&&, net::http_responder respond) {
+  test_server server({}, [&](whisper::request&&, net::http_responder respond) {
     std::lock_guard<std::mutex> lock(mutex);
     workers.emplace_back([respond] {
       std::this_thread::sleep_for(200ms);
@@ -101,7 +101,7 @@ TEST_CASE("a response for a client that left meanwhile is dropped safely") {
 
 TEST_CASE("HTTP/1.0 and Connection: close end the connection after the response") {
   test_server server(
-      {}, [](net::http_request&&, net::http_responder respond) { respond(net::http_response{}); });
+      {}, [](whisper::request&&, net::http_responder respond) { respond(net::http_response{}); });
   ws_test_client client(server.port());
   auto reply = client.request("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(reply.has_header("Connection: close"));
@@ -114,7 +114,7 @@ TEST_CASE("HTTP/1.0 and Connection: close end the connection after the response"
 TEST_CASE("a body over max_request_bytes is refused with 413, a huge head with 431") {
   test_server server(
       [](auto& o) { o.max_request_bytes = 1024; },
-      [](net::http_request&&, net::http_responder respond) { respond(net::http_response{}); });
+      [](whisper::request&&, net::http_responder respond) { respond(net::http_response{}); });
   ws_test_client big_body(server.port());
   CHECK(big_body.request("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n").status ==
         413);

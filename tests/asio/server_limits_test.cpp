@@ -17,7 +17,7 @@ namespace {
 
 const char* const get_request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
-void answer_ok(net::http_request&&, net::http_responder respond) {
+void answer_ok(whisper::request&&, net::http_responder respond) {
   respond(net::http_response{});
 }
 

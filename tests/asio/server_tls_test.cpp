@@ -48,7 +48,7 @@ TEST_CASE("an https request reaches the handler marked secure, over a verified c
         o.tls.cert_file = certificate.cert_file();
         o.tls.key_file = certificate.key_file();
       },
-      [&](net::http_request&& request, net::http_responder respond) {
+      [&](whisper::request&& request, net::http_responder respond) {
         {
           std::lock_guard<std::mutex> lock(mutex);
           seen_secure = request.secure;
@@ -134,7 +134,7 @@ TEST_CASE("a plain-HTTP client on the TLS port is dropped; the server goes on se
         o.tls.cert_file = certificate.cert_file();
         o.tls.key_file = certificate.key_file();
       },
-      [](net::http_request&&, net::http_responder respond) { respond(net::http_response{}); });
+      [](whisper::request&&, net::http_responder respond) { respond(net::http_response{}); });
   ws_test_client plain(server.port());
   plain.send_raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   CHECK(plain.wait_disconnected());
@@ -152,7 +152,7 @@ TEST_CASE("over max_connections_per_ip a TLS port closes without a plain-text 42
         o.tls.key_file = certificate.key_file();
         o.limits.max_connections_per_ip = 1;
       },
-      [](net::http_request&&, net::http_responder respond) { respond(net::http_response{}); });
+      [](whisper::request&&, net::http_responder respond) { respond(net::http_response{}); });
   tls_test_client first(server.port(), certificate.cert_file());
   CHECK(first.request("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status == 200);
   ws_test_client second(server.port());

@@ -179,7 +179,7 @@ int run_server(const server_config& requested, const serve_context& serving) {
   options.tls.cert_file = config.tls_cert_file;
   options.tls.key_file = config.tls_key_file;
   net::server server(options, hub, authenticate,
-                     [&pages](net::http_request&& request, net::http_responder respond) {
+                     [&pages](whisper::request&& request, net::http_responder respond) {
                        pages.handle(std::move(request), std::move(respond));
                      });
   metrics.transport.store(&server.stats(), std::memory_order_release);

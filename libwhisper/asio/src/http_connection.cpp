@@ -189,7 +189,7 @@ void http_connection::maybe_send_continue() {
 void http_connection::dispatch() {
   server_context& ctx = owner_.context();
   ctx.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
-  http_request request;
+  whisper::request request;
   request.method = parser_->get_method();
   request.target = parser_->get_uri();
   split_target(request.target, request.path, request.query);
@@ -217,7 +217,7 @@ void http_connection::dispatch() {
   call_handler(std::move(request));
 }
 
-void http_connection::call_handler(http_request&& request) {
+void http_connection::call_handler(whisper::request&& request) {
   auto state = std::make_shared<responder_state>();
   state->connection = weak_from_this();
   state->io = owner_.io_ptr();

@@ -47,8 +47,8 @@ class http_connection final : public tracked_connection,
   void track_head_end(std::string_view consumed);
   void maybe_send_continue();
   void dispatch();
-  void call_handler(http_request&& request);
-  void upgrade(http_request&& request);
+  void call_handler(whisper::request&& request);
+  void upgrade(whisper::request&& request);
   void refuse(int status, std::string_view text, std::string_view log_reason);
   void refuse_with(http_response response, std::string_view log_reason);
   void write(std::string text);

@@ -11,7 +11,7 @@
 
 namespace whisper::net {
 
-void http_connection::upgrade(http_request&& request) {
+void http_connection::upgrade(whisper::request&& request) {
   server_context& ctx = owner_.context();
   const auto upgrade_header = request.header("upgrade");
   const auto version = request.header("sec-websocket-version");

@@ -88,7 +88,7 @@ void check_login(const site_context& site, const visitor& who, const std::string
   }
 }
 
-void login(const site_context& site, net::http_request& request, const visitor& who,
+void login(const site_context& site, whisper::request& request, const visitor& who,
            const net::http_responder& respond) {
   if (request.method == "GET") {
     const std::string next = form_value(parse_form(request.query), "next");
@@ -133,7 +133,7 @@ void logout(const site_context& site, const visitor& who, const net::http_respon
   respond(std::move(response));
 }
 
-void signup(const site_context& site, net::http_request& request, const visitor& who,
+void signup(const site_context& site, whisper::request& request, const visitor& who,
             const net::http_responder& respond) {
   if (request.method == "GET") {
     respond(render_page(site, who, "signup.html", kSignupFallback));
@@ -182,7 +182,7 @@ bool valid_username(std::string_view name) {
   return true;
 }
 
-void handle_account_pages(const site_context& site, net::http_request& request, const visitor& who,
+void handle_account_pages(const site_context& site, whisper::request& request, const visitor& who,
                           const net::http_responder& respond) {
   const bool get = request.method == "GET" || request.method == "HEAD";
   const bool post = request.method == "POST";

@@ -5,7 +5,7 @@
 
 namespace whisper_server {
 
-std::optional<boost::json::object> json_body(const net::http_request& request) {
+std::optional<boost::json::object> json_body(const whisper::request& request) {
   boost::system::error_code error;
   // Small limits: API bodies are tiny objects; refuse deep or huge documents early.
   boost::json::parse_options options;
@@ -75,7 +75,7 @@ std::optional<std::int64_t> path_id(std::string_view path, std::string_view pref
   return id;
 }
 
-void handle_api(const site_context& site, net::http_request& request, const visitor& who,
+void handle_api(const site_context& site, whisper::request& request, const visitor& who,
                 const net::http_responder& respond) {
   if (!who.user) {
     respond(json_error(401, "UNAUTHORIZED", "Log in or send the API token."));

@@ -11,7 +11,7 @@
 namespace whisper_server {
 
 /// The parsed JSON object of a request body, or nullopt (the caller answers 400).
-std::optional<boost::json::object> json_body(const net::http_request& request);
+std::optional<boost::json::object> json_body(const whisper::request& request);
 
 boost::json::object room_json(const whisper::room& r);
 boost::json::object user_json(const whisper::user& u, bool with_flags);
@@ -37,9 +37,9 @@ std::optional<std::int64_t> path_id(std::string_view path, std::string_view pref
                                     std::string_view& rest);
 
 /// Room and user routes (api_rooms.cpp, api_users.cpp). `who` is staff or a user.
-void handle_room_api(const site_context& site, net::http_request& request, const visitor& who,
+void handle_room_api(const site_context& site, whisper::request& request, const visitor& who,
                      const net::http_responder& respond);
-void handle_user_api(const site_context& site, net::http_request& request, const visitor& who,
+void handle_user_api(const site_context& site, whisper::request& request, const visitor& who,
                      const net::http_responder& respond);
 
 }  // namespace whisper_server

@@ -13,7 +13,7 @@ net::http_response forbidden() {
   return json_error(403, "FORBIDDEN", "This needs a staff user or the API token.");
 }
 
-net::http_response create_room(const site_context& site, const net::http_request& request) {
+net::http_response create_room(const site_context& site, const whisper::request& request) {
   auto body = json_body(request);
   if (!body) return bad_request("The body must be a JSON object.");
   auto title = get_string(*body, "title");
@@ -27,7 +27,7 @@ net::http_response create_room(const site_context& site, const net::http_request
   return json_value_response(201, room_json(created));
 }
 
-net::http_response update_room(const site_context& site, const net::http_request& request,
+net::http_response update_room(const site_context& site, const whisper::request& request,
                                whisper::room_id id) {
   auto body = json_body(request);
   if (!body) return bad_request("The body must be a JSON object.");
@@ -45,7 +45,7 @@ net::http_response update_room(const site_context& site, const net::http_request
   return json_value_response(200, room_json(*current));
 }
 
-net::http_response publish(const site_context& site, const net::http_request& request,
+net::http_response publish(const site_context& site, const whisper::request& request,
                            const visitor& who, whisper::room_id id) {
   auto body = json_body(request);
   if (!body) return bad_request("The body must be a JSON object.");
@@ -70,7 +70,7 @@ net::http_response publish(const site_context& site, const net::http_request& re
 
 }  // namespace
 
-void handle_room_api(const site_context& site, net::http_request& request, const visitor& who,
+void handle_room_api(const site_context& site, whisper::request& request, const visitor& who,
                      const net::http_responder& respond) {
   const std::string& method = request.method;
   const std::string_view path = request.path;

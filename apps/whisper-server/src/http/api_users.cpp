@@ -31,7 +31,7 @@ void on_worker(const site_context& site, const net::http_responder& respond,
   if (!site.passwords.try_post(std::move(job))) respond(busy());
 }
 
-void create_user(const site_context& site, const net::http_request& request,
+void create_user(const site_context& site, const whisper::request& request,
                  const net::http_responder& respond) {
   auto body = json_body(request);
   if (!body) return respond(bad_request("The body must be a JSON object."));
@@ -65,7 +65,7 @@ void create_user(const site_context& site, const net::http_request& request,
   });
 }
 
-void update_user(const site_context& site, const net::http_request& request, whisper::user_id id,
+void update_user(const site_context& site, const whisper::request& request, whisper::user_id id,
                  const net::http_responder& respond) {
   auto body = json_body(request);
   if (!body) return respond(bad_request("The body must be a JSON object."));
@@ -123,7 +123,7 @@ void delete_user(const site_context& site, whisper::user_id id,
 
 }  // namespace
 
-void handle_user_api(const site_context& site, net::http_request& request, const visitor& who,
+void handle_user_api(const site_context& site, whisper::request& request, const visitor& who,
                      const net::http_responder& respond) {
   if (!who.user->is_staff) {
     return respond(json_error(403, "FORBIDDEN", "This needs a staff user or the API token."));

@@ -30,7 +30,7 @@ bool metrics_access_allowed(const std::string& mode, const std::string& remote_a
   return false;
 }
 
-void handle_metrics(const site_context& site, const net::http_request& request, const visitor& who,
+void handle_metrics(const site_context& site, const whisper::request& request, const visitor& who,
                     const net::http_responder& respond) {
   const std::string& mode = site.config.metrics;
   if (mode == "off") {

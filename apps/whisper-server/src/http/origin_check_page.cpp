@@ -10,7 +10,7 @@
 
 namespace whisper_server {
 
-void handle_origin_check(const site_context& site, const net::http_request& request,
+void handle_origin_check(const site_context& site, const whisper::request& request,
                          const net::http_responder& respond) {
   const std::string origin = form_value(parse_form(request.query), "origin");
   const auto host = request.header("host").value_or("");

@@ -75,7 +75,7 @@ net::http_response health(const site_context& site) {
 
 }  // namespace
 
-bool handle_plain_pages(const site_context& site, const net::http_request& request,
+bool handle_plain_pages(const site_context& site, const whisper::request& request,
                         const visitor& who, const net::http_responder& respond) {
   if (request.method != "GET" && request.method != "HEAD") return false;
   const std::string& path = request.path;

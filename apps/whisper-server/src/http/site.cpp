@@ -38,7 +38,7 @@ bool plausible_csrf_token(std::string_view token) {
 }
 
 // The CSRF token the request carries: the form field, else the X-CSRFToken header.
-std::string submitted_csrf_token(const net::http_request& request) {
+std::string submitted_csrf_token(const whisper::request& request) {
   if (auto header = request.header("x-csrftoken")) return std::string(*header);
   auto type = request.header("content-type");
   if (type && starts_with(*type, "application/x-www-form-urlencoded")) {
@@ -50,7 +50,7 @@ std::string submitted_csrf_token(const net::http_request& request) {
 // Whether a request may write to the database: every unsafe method but a server-side
 // publish (POST /api/rooms/<id>/messages), which is chat, not storage, and keeps working
 // while the database file is gone, like the chat sockets.
-bool may_write_database(const net::http_request& request) {
+bool may_write_database(const whisper::request& request) {
   if (!is_unsafe(request.method)) return false;
   if (request.method != "POST" || !starts_with(request.path, "/api/rooms/")) return true;
   std::string_view path = request.path;
@@ -73,7 +73,7 @@ net::http_response database_unavailable(const std::string& reason, bool api) {
 
 }  // namespace
 
-visitor site::identify(const net::http_request& request) const {
+visitor site::identify(const whisper::request& request) const {
   visitor who;
   const auto& config = context_.config;
   who.secure = request.secure || config.cookie_secure.value_or(false);
@@ -99,7 +99,7 @@ visitor site::identify(const net::http_request& request) const {
   return who;
 }
 
-void site::handle(net::http_request&& request, net::http_responder first_respond) const {
+void site::handle(whisper::request&& request, net::http_responder first_respond) const {
   // Exactly one answer per request, even when a handler throws after it was handed the
   // responder (possibly to answer later from the Argon2 pool): the catch below answers
   // 500 only if nobody answered yet. Handlers get copies, never a moved-from function.

@@ -76,21 +76,21 @@ std::string csrf_set_cookie(const visitor& who, const std::string& token);
 bool valid_username(std::string_view name);
 
 /// Handlers of one route group. They may answer later, from another thread.
-void handle_account_pages(const site_context& site, net::http_request& request, const visitor& who,
+void handle_account_pages(const site_context& site, whisper::request& request, const visitor& who,
                           const net::http_responder& respond);
-void handle_api(const site_context& site, net::http_request& request, const visitor& who,
+void handle_api(const site_context& site, whisper::request& request, const visitor& who,
                 const net::http_responder& respond);
 /// GET /, /admin/, /static/*, /healthz. False if the path is none of them.
-bool handle_plain_pages(const site_context& site, const net::http_request& request,
+bool handle_plain_pages(const site_context& site, const whisper::request& request,
                         const visitor& who, const net::http_responder& respond);
 
 /// GET /chat/origin/?origin=...: whether the chat WebSocket accepts a page of that
 /// origin, and which origin would be accepted instead (origin_check_page.cpp).
-void handle_origin_check(const site_context& site, const net::http_request& request,
+void handle_origin_check(const site_context& site, const whisper::request& request,
                          const net::http_responder& respond);
 
 /// GET /metrics (Prometheus), access per config.metrics.
-void handle_metrics(const site_context& site, const net::http_request& request, const visitor& who,
+void handle_metrics(const site_context& site, const whisper::request& request, const visitor& who,
                     const net::http_responder& respond);
 /// The metrics access rule: `mode` is config.metrics.
 bool metrics_access_allowed(const std::string& mode, const std::string& remote_address,
@@ -109,10 +109,10 @@ net::http_response render_page(const site_context& site, const visitor& who, std
 class site {
  public:
   explicit site(site_context context) : context_(std::move(context)) {}
-  void handle(net::http_request&& request, net::http_responder respond) const;
+  void handle(whisper::request&& request, net::http_responder respond) const;
 
  private:
-  visitor identify(const net::http_request& request) const;
+  visitor identify(const whisper::request& request) const;
   site_context context_;
 };
 

@@ -26,7 +26,7 @@ const char* route_name(http_route route) {
   return names[static_cast<std::size_t>(route)];
 }
 
-access_record::access_record(const site_context& site, const net::http_request& request)
+access_record::access_record(const site_context& site, const whisper::request& request)
     : site_(&site),
       started_(std::chrono::steady_clock::now()),
       route_(classify_route(request.path)),

@@ -49,7 +49,7 @@ class http_response_counter {
 /// password workers); the site context must outlive it.
 class access_record {
  public:
-  access_record(const site_context& site, const net::http_request& request);
+  access_record(const site_context& site, const whisper::request& request);
   /// Counts the response and logs "http method=... route=... path=... status=...
   /// latency_ms=... remote=..." at config.access_log_level.
   void answered(int status) const;

@@ -1,5 +1,6 @@
 // The HTTP surface the transport hands to the embedder (whisper-server's site): one parsed request
-// in, one response out. Everything that is not the chat WebSocket upgrade goes through here.
+// in (whisper::request, the core's type: the transport parses its cookies once), one
+// response out. Everything that is not the chat WebSocket upgrade goes through here.
 #pragma once
 
 #include <functional>
@@ -12,10 +13,6 @@
 #include "whisper/request.hpp"
 
 namespace whisper::net {
-
-/// One complete HTTP/1.1 request (head and Content-Length body): the core's request type,
-/// its cookies parsed once by the transport.
-using http_request = whisper::request;
 
 /// The handler's answer. The transport adds Content-Length, Connection, Date and Server.
 ///
@@ -30,7 +27,7 @@ struct http_response {
 /// connection died meanwhile the response is dropped safely.
 using http_responder = std::function<void(http_response)>;
 /// Called on the connection's io thread for every non-upgrade request.
-using http_handler = std::function<void(http_request&& request, http_responder respond)>;
+using http_handler = std::function<void(whisper::request&& request, http_responder respond)>;
 
 // The helpers below are pure functions (thread-safe).
 
