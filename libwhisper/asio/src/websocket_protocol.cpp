@@ -22,6 +22,18 @@ std::size_t wire_size(const item& frame) {
   return (frame.kind == opcode::raw_bytes ? 0 : frame_header_size(payload)) + payload;
 }
 
+// What is left of a frame once `skip` of its bytes (header first) are on the wire:
+// `head` views into `header` (recomputed: headers are a pure function of kind and size),
+// `payload` is narrowed in place.
+void unwritten_part(std::uint8_t kind, std::size_t skip, frame_header& header,
+                    std::string_view& head, std::string_view& payload) {
+  if (kind != opcode::raw_bytes) header = make_frame_header(kind, payload.size());
+  head = header.view();
+  const std::size_t from_head = std::min(skip, head.size());
+  head.remove_prefix(from_head);
+  payload.remove_prefix(skip - from_head);
+}
+
 }  // namespace
 
 websocket_protocol::websocket_protocol(std::size_t max_message_bytes, std::size_t queue_bytes,
@@ -113,11 +125,8 @@ bool websocket_protocol::next_write(gather_list& out, std::size_t copy_threshold
     }
     // A frame partly written already, or one whose payload is referenced in place.
     frame_header header;
-    if (frame.kind != opcode::raw_bytes) header = make_frame_header(frame.kind, payload.size());
-    std::string_view head = header.view();
-    const std::size_t from_head = std::min(skip, head.size());
-    head.remove_prefix(from_head);
-    payload.remove_prefix(skip - from_head);
+    std::string_view head;
+    unwritten_part(frame.kind, skip, header, head, payload);
     skip = 0;
     if (!out.room_for(head.size() + (copied ? payload.size() : 0))) break;
     out.copy(head);
@@ -137,11 +146,8 @@ bool websocket_protocol::next_write(std::string& out) {
     const item& frame = pending_[i];
     std::string_view payload = payload_of(frame);
     frame_header header;
-    if (frame.kind != opcode::raw_bytes) header = make_frame_header(frame.kind, payload.size());
-    std::string_view head = header.view();
-    const std::size_t from_head = std::min(skip, head.size());
-    head.remove_prefix(from_head);
-    payload.remove_prefix(skip - from_head);
+    std::string_view head;
+    unwritten_part(frame.kind, skip, header, head, payload);
     skip = 0;
     out += head;
     out += payload;
