@@ -18,12 +18,12 @@
 namespace whisper_bench {
 namespace {
 
-constexpr char kUpgradeReply[] =
+constexpr char upgrade_reply[] =
     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
     "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
-constexpr char kProbeText[] =
+constexpr char probe_text[] =
     R"({"msg_type": 0, "room": 1, "username": "blaster", "message": "t=0000000000000000000;c=4000000000;"})";
-constexpr char kJoinReply[] = R"({"join": "1", "title": "selftest"})";
+constexpr char join_reply[] = R"({"join": "1", "title": "selftest"})";
 
 // A server frame (unmasked, FIN, text) for a payload under 126 bytes.
 std::string small_text_frame(std::string_view payload) {
@@ -64,9 +64,9 @@ std::vector<int> allowed_cpus() {
   return cpus;
 }
 
-std::string Blaster::build_batch(std::size_t target_bytes, std::vector<std::size_t>& offsets,
+std::string blaster::build_batch(std::size_t target_bytes, std::vector<std::size_t>& offsets,
                                  std::size_t max_frames) {
-  const std::string frame = small_text_frame(kProbeText);
+  const std::string frame = small_text_frame(probe_text);
   const std::size_t stamp_in_frame = frame.find("t=") + 2;
   std::string batch;
   offsets.clear();
@@ -77,7 +77,7 @@ std::string Blaster::build_batch(std::size_t target_bytes, std::vector<std::size
   return batch;
 }
 
-bool Blaster::start(int connections, int cpu, int frames_per_write) {
+bool blaster::start(int connections, int cpu, int frames_per_write) {
   listen_fd_ = listen_loopback(port_);
   if (listen_fd_ < 0) return false;
   cpu_ = cpu;
@@ -86,7 +86,7 @@ bool Blaster::start(int connections, int cpu, int frames_per_write) {
   return true;
 }
 
-void Blaster::stop() {
+void blaster::stop() {
   stopping_.store(true);
   if (thread_.joinable()) thread_.join();
   for (int fd : clients_) {
@@ -97,7 +97,7 @@ void Blaster::stop() {
   listen_fd_ = -1;
 }
 
-bool Blaster::handshake(int fd) {
+bool blaster::handshake(int fd) {
   timeval two_seconds{2, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &two_seconds, sizeof two_seconds);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &two_seconds, sizeof two_seconds);
@@ -108,17 +108,17 @@ bool Blaster::handshake(int fd) {
     if (got <= 0) return false;
     request.append(buffer, static_cast<std::size_t>(got));
   }
-  if (!send_all(fd, kUpgradeReply, sizeof kUpgradeReply - 1)) return false;
+  if (!send_all(fd, upgrade_reply, sizeof upgrade_reply - 1)) return false;
   if (recv(fd, buffer, sizeof buffer, 0) <= 0) return false;  // the join command
   // As whisper-server after the upgrade: each small frame leaves as its own segment
   // (without it Nagle would merge frames and make the floor look cheaper than it is).
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  const std::string reply = small_text_frame(kJoinReply);
+  const std::string reply = small_text_frame(join_reply);
   return send_all(fd, reply.data(), reply.size());
 }
 
-void Blaster::run(int connections, int frames_per_write) {
+void blaster::run(int connections, int frames_per_write) {
   if (cpu_ >= 0) pin_current_thread(cpu_);
   while (static_cast<int>(clients_.size()) < connections && !stopping_.load()) {
     pollfd ready{listen_fd_, POLLIN, 0};

@@ -4,7 +4,7 @@
 // receives per second against it is the bench's own ceiling.
 //
 // Thread safety: start() and stop() from one thread (the main thread); the blasting
-// runs on the Blaster's own thread.
+// runs on the blaster's own thread.
 #pragma once
 
 #include <atomic>
@@ -15,12 +15,12 @@
 
 namespace whisper_bench {
 
-class Blaster {
+class blaster {
  public:
-  Blaster() = default;
-  ~Blaster() { stop(); }
-  Blaster(const Blaster&) = delete;
-  Blaster& operator=(const Blaster&) = delete;
+  blaster() = default;
+  ~blaster() { stop(); }
+  blaster(const blaster&) = delete;
+  blaster& operator=(const blaster&) = delete;
 
   // Listens on 127.0.0.1 (ephemeral port); the thread serves `connections` clients.
   // `cpu` >= 0 pins the thread there. Returns false if the listener failed.

@@ -38,11 +38,11 @@ std::string make_send_command(std::int64_t room, std::uint64_t send_ns, std::uin
   return command;
 }
 
-Classified classify_server_text(std::string_view payload) {
-  Classified out;
+classified classify_server_text(std::string_view payload) {
+  classified out;
   auto type_pos = value_of(payload, "\"msg_type\"");
   if (type_pos != std::string_view::npos) {
-    out.kind = FrameKind::kChatOther;
+    out.kind = frame_kind::chat_other;
     if (payload[type_pos] != '0') return out;
     auto probe = payload.find("\"t=", type_pos);
     if (probe == std::string_view::npos) return out;
@@ -50,7 +50,7 @@ Classified classify_server_text(std::string_view payload) {
     auto c_pos = payload.find(";c=", probe);
     if (read_number(payload, probe + 3, out.send_ns) && c_pos != std::string_view::npos &&
         read_number(payload, c_pos + 3, sender)) {
-      out.kind = FrameKind::kProbe;
+      out.kind = frame_kind::probe;
       out.sender = static_cast<std::uint32_t>(sender);
     }
     return out;
@@ -60,7 +60,7 @@ Classified classify_server_text(std::string_view payload) {
     std::uint64_t room = 0;
     if (payload[join_pos] == '"') ++join_pos;  // the id is a string on the wire
     if (read_number(payload, join_pos, room)) {
-      out.kind = FrameKind::kJoinReply;
+      out.kind = frame_kind::join_reply;
       out.room = static_cast<std::int64_t>(room);
     }
     return out;
@@ -69,7 +69,7 @@ Classified classify_server_text(std::string_view payload) {
   if (error_pos != std::string_view::npos && payload[error_pos] == '"') {
     auto end = payload.find('"', error_pos + 1);
     if (end != std::string_view::npos) {
-      out.kind = FrameKind::kError;
+      out.kind = frame_kind::error;
       out.error = payload.substr(error_pos + 1, end - error_pos - 1);
     }
   }

@@ -21,16 +21,16 @@ std::string make_join_command(std::int64_t room);
 std::string make_send_command(std::int64_t room, std::uint64_t send_ns, std::uint32_t conn_id,
                               std::size_t pad_to);
 
-enum class FrameKind { kJoinReply, kProbe, kChatOther, kError, kOther };
+enum class frame_kind { join_reply, probe, chat_other, error, other };
 
-struct Classified {
-  FrameKind kind = FrameKind::kOther;
+struct classified {
+  frame_kind kind = frame_kind::other;
   std::int64_t room = -1;     // join reply: the joined room
   std::uint64_t send_ns = 0;  // probe: the sender's timestamp
   std::uint32_t sender = 0;   // probe: the sending connection's id
   std::string_view error;     // error: the code
 };
 
-Classified classify_server_text(std::string_view payload);
+classified classify_server_text(std::string_view payload);
 
 }  // namespace whisper_bench

@@ -16,36 +16,36 @@ namespace {
 
 // Large enough to drain a socket's whole receive queue in one read() at loopback
 // speed, and shared by every connection of the thread, so it costs nothing per conn.
-constexpr std::size_t kReadBufferSize = 1u << 20;
+constexpr std::size_t read_buffer_size = 1u << 20;
 // Server frames are small; anything bigger is a bug worth stopping on. Keeping it
 // well below the buffer size guarantees a carried partial frame always leaves room.
-constexpr std::size_t kMaxServerPayload = 256u << 10;
-constexpr int kMaxEvents = 512;
+constexpr std::size_t max_server_payload = 256u << 10;
+constexpr int max_events = 512;
 
 }  // namespace
 
-ClientLoop::ClientLoop(const Target& target, Workload& workload, std::uint64_t seed)
+client_loop::client_loop(const target& target, workload& workload, std::uint64_t seed)
     : target_(target),
       workload_(workload),
       epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
       masks_(seed),
-      read_buffer_(kReadBufferSize) {}
+      read_buffer_(read_buffer_size) {}
 
-ClientLoop::~ClientLoop() {
+client_loop::~client_loop() {
   close(epoll_fd_);
 }
 
-bool ClientLoop::open(ClientConn& conn, const std::string& cookie) {
+bool client_loop::open(client_conn& conn, const std::string& cookie) {
   int source = target_.sources > 1 ? static_cast<int>(conn.id % target_.sources) : 0;
-  const ServerAddress& server = target_.servers[conn.server % target_.servers.size()];
+  const server_address& server = target_.servers[conn.server % target_.servers.size()];
   int fd = start_connect(server.address, source);
   if (fd < 0) {
     ++counters_.connect_failures;
-    conn.state = ConnState::kFailed;
+    conn.state = conn_state::failed;
     return false;
   }
   conn.fd = fd;
-  conn.state = ConnState::kConnecting;
+  conn.state = conn_state::connecting;
   conn.inbox.clear();
   conn.fragments.clear();
   conn.outbox = build_upgrade_request(target_.upgrade_host, server.port, target_.path, cookie);
@@ -57,26 +57,26 @@ bool ClientLoop::open(ClientConn& conn, const std::string& cookie) {
   return true;
 }
 
-void ClientLoop::queue_text(ClientConn& conn, std::string_view payload) {
-  append_client_frame(conn.outbox, Opcode::kText, payload, masks_.next());
+void client_loop::queue_text(client_conn& conn, std::string_view payload) {
+  append_client_frame(conn.outbox, opcode::text, payload, masks_.next());
   if (!conn.dirty) {
     conn.dirty = true;
     dirty_.push_back(&conn);
   }
 }
 
-void ClientLoop::close_gracefully(ClientConn& conn) {
-  static constexpr char kNormalClosure[] = {'\x03', '\xE8'};  // status 1000
-  append_client_frame(conn.outbox, Opcode::kClose, std::string_view(kNormalClosure, 2),
+void client_loop::close_gracefully(client_conn& conn) {
+  static constexpr char normal_closure[] = {'\x03', '\xE8'};  // status 1000
+  append_client_frame(conn.outbox, opcode::close, std::string_view(normal_closure, 2),
                       masks_.next());
-  conn.state = ConnState::kClosing;
+  conn.state = conn_state::closing;
   if (!conn.dirty) {
     conn.dirty = true;
     dirty_.push_back(&conn);
   }
 }
 
-void ClientLoop::drop(ClientConn& conn, ConnState state) {
+void client_loop::drop(client_conn& conn, conn_state state) {
   if (conn.fd >= 0) close(conn.fd);  // close() also removes it from the epoll set
   conn.fd = -1;
   conn.ended_from = conn.state;
@@ -87,14 +87,14 @@ void ClientLoop::drop(ClientConn& conn, ConnState state) {
   ++conn.generation;
 }
 
-void ClientLoop::fail(ClientConn& conn, std::uint64_t& counter, std::uint64_t now) {
+void client_loop::fail(client_conn& conn, std::uint64_t& counter, std::uint64_t now) {
   ++counter;
-  drop(conn, ConnState::kFailed);
+  drop(conn, conn_state::failed);
   workload_.on_ended(*this, conn, false, now);
 }
 
-void ClientLoop::run_once(std::uint64_t max_wait_ns) {
-  epoll_event events[kMaxEvents];
+void client_loop::run_once(std::uint64_t max_wait_ns) {
+  epoll_event events[max_events];
   std::uint64_t wait_ns = max_wait_ns;
   const std::uint64_t wake = workload_.next_wake_ns();
   if (wake != UINT64_MAX) {
@@ -103,47 +103,47 @@ void ClientLoop::run_once(std::uint64_t max_wait_ns) {
   }
   // epoll_pwait2 takes a timespec: open-loop sends keep to their schedule far more
   // closely than epoll_wait's whole milliseconds allow.
-  timespec timeout{static_cast<time_t>(wait_ns / kNsPerSec),
-                   static_cast<long>(wait_ns % kNsPerSec)};
-  int count = epoll_pwait2(epoll_fd_, events, kMaxEvents, &timeout, nullptr);
+  timespec timeout{static_cast<time_t>(wait_ns / ns_per_sec),
+                   static_cast<long>(wait_ns % ns_per_sec)};
+  int count = epoll_pwait2(epoll_fd_, events, max_events, &timeout, nullptr);
   std::uint64_t now = now_ns();
   for (int i = 0; i < count; ++i) {
-    on_event(*static_cast<ClientConn*>(events[i].data.ptr), events[i].events, now);
+    on_event(*static_cast<client_conn*>(events[i].data.ptr), events[i].events, now);
   }
   workload_.on_turn(*this, now);
   // Flushing after the whole batch turns many queued frames into one write each. The list
   // is swapped out first: a connection marked dirty during a flush stays listed for the
   // next turn instead of being lost (both vectors keep their capacity).
   flushing_.swap(dirty_);
-  for (ClientConn* conn : flushing_) {
+  for (client_conn* conn : flushing_) {
     conn->dirty = false;
-    if (conn->fd >= 0 && conn->state != ConnState::kConnecting) flush(*conn);
+    if (conn->fd >= 0 && conn->state != conn_state::connecting) flush(*conn);
   }
   flushing_.clear();
 }
 
-void ClientLoop::on_event(ClientConn& conn, std::uint32_t events, std::uint64_t now) {
+void client_loop::on_event(client_conn& conn, std::uint32_t events, std::uint64_t now) {
   std::uint32_t generation = conn.generation;
   if (events & EPOLLOUT) {
-    if (conn.state == ConnState::kConnecting) {
+    if (conn.state == conn_state::connecting) {
       if (connect_error(conn.fd) != 0) return fail(conn, counters_.connect_failures, now);
-      conn.state = ConnState::kUpgrading;
+      conn.state = conn_state::upgrading;
     }
     on_writable(conn);
   }
   if (generation == conn.generation && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
-    if (conn.state == ConnState::kConnecting) {
+    if (conn.state == conn_state::connecting) {
       return fail(conn, counters_.connect_failures, now);
     }
     on_readable(conn);
   }
 }
 
-void ClientLoop::on_writable(ClientConn& conn) {
+void client_loop::on_writable(client_conn& conn) {
   flush(conn);
 }
 
-void ClientLoop::flush(ClientConn& conn) {
+void client_loop::flush(client_conn& conn) {
   while (!conn.outbox.empty()) {
     ssize_t written = write(conn.fd, conn.outbox.data(), conn.outbox.size());
     if (written < 0) {
@@ -156,7 +156,7 @@ void ClientLoop::flush(ClientConn& conn) {
   set_write_interest(conn, !conn.outbox.empty());
 }
 
-void ClientLoop::set_write_interest(ClientConn& conn, bool want) {
+void client_loop::set_write_interest(client_conn& conn, bool want) {
   if (conn.want_write == want) return;
   conn.want_write = want;
   epoll_event event{};
@@ -165,7 +165,7 @@ void ClientLoop::set_write_interest(ClientConn& conn, bool want) {
   epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, conn.fd, &event);
 }
 
-void ClientLoop::on_readable(ClientConn& conn) {
+void client_loop::on_readable(client_conn& conn) {
   char* buffer = read_buffer_.data();
   const std::size_t carried = conn.inbox.size();
   std::copy_n(conn.inbox.data(), carried, buffer);
@@ -173,8 +173,8 @@ void ClientLoop::on_readable(ClientConn& conn) {
   std::uint64_t now = now_ns();
   if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (got <= 0) {
-    if (conn.state == ConnState::kClosing) {
-      drop(conn, ConnState::kIdle);
+    if (conn.state == conn_state::closing) {
+      drop(conn, conn_state::idle);
       workload_.on_ended(*this, conn, true, now);
       return;
     }
@@ -183,8 +183,8 @@ void ClientLoop::on_readable(ClientConn& conn) {
   counters_.bytes += static_cast<std::uint64_t>(got);
   std::size_t size = carried + static_cast<std::size_t>(got);
   std::size_t used = 0;
-  if (conn.state == ConnState::kUpgrading) {
-    UpgradeResponse response = parse_upgrade_response(std::string_view(buffer, size));
+  if (conn.state == conn_state::upgrading) {
+    upgrade_response response = parse_upgrade_response(std::string_view(buffer, size));
     if (!response.complete) {
       conn.inbox.assign(buffer, size);
       return;
@@ -194,7 +194,7 @@ void ClientLoop::on_readable(ClientConn& conn) {
       return fail(conn, counters_.upgrade_failures, now);
     }
     used = response.header_size;
-    conn.state = ConnState::kJoining;
+    conn.state = conn_state::joining;
     queue_text(conn, make_join_command(conn.room));
   }
   std::uint32_t generation = conn.generation;
@@ -202,23 +202,23 @@ void ClientLoop::on_readable(ClientConn& conn) {
   if (generation == conn.generation) conn.inbox.assign(buffer + used, size - used);
 }
 
-std::size_t ClientLoop::handle_frames(ClientConn& conn, const char* data, std::size_t size,
-                                      std::uint64_t now) {
+std::size_t client_loop::handle_frames(client_conn& conn, const char* data, std::size_t size,
+                                       std::uint64_t now) {
   const std::uint32_t generation = conn.generation;
   std::size_t used = 0;
   while (used < size) {
-    DecodeResult result = decode_server_frame(data + used, size - used, kMaxServerPayload);
-    if (result.status == DecodeStatus::kNeedMore) break;
-    if (result.status == DecodeStatus::kProtocolError) {
+    decode_result result = decode_server_frame(data + used, size - used, max_server_payload);
+    if (result.status == decode_status::need_more) break;
+    if (result.status == decode_status::protocol_error) {
       fail(conn, counters_.protocol_errors, now);
       return 0;
     }
     used += result.consumed;
     ++counters_.frames;
-    const ServerFrame& frame = result.frame;
+    const server_frame& frame = result.frame;
     switch (frame.opcode) {
-      case Opcode::kText:
-      case Opcode::kContinuation:
+      case opcode::text:
+      case opcode::continuation:
         if (frame.fin && conn.fragments.empty()) {
           handle_text(conn, frame.payload, now);
         } else {
@@ -230,16 +230,16 @@ std::size_t ClientLoop::handle_frames(ClientConn& conn, const char* data, std::s
           }
         }
         break;
-      case Opcode::kPing:
-        append_client_frame(conn.outbox, Opcode::kPong, frame.payload, masks_.next());
+      case opcode::ping:
+        append_client_frame(conn.outbox, opcode::pong, frame.payload, masks_.next());
         if (!conn.dirty) {
           conn.dirty = true;
           dirty_.push_back(&conn);
         }
         break;
-      case Opcode::kClose:
-        if (conn.state == ConnState::kClosing) {
-          drop(conn, ConnState::kIdle);
+      case opcode::close:
+        if (conn.state == conn_state::closing) {
+          drop(conn, conn_state::idle);
           workload_.on_ended(*this, conn, true, now);
         } else {
           fail(conn, counters_.remote_closes, now);
@@ -253,21 +253,21 @@ std::size_t ClientLoop::handle_frames(ClientConn& conn, const char* data, std::s
   return used;
 }
 
-void ClientLoop::handle_text(ClientConn& conn, std::string_view payload, std::uint64_t now) {
-  Classified frame = classify_server_text(payload);
+void client_loop::handle_text(client_conn& conn, std::string_view payload, std::uint64_t now) {
+  classified frame = classify_server_text(payload);
   switch (frame.kind) {
-    case FrameKind::kProbe:
+    case frame_kind::probe:
       workload_.on_probe(*this, conn, frame, now);
       break;
-    case FrameKind::kJoinReply:
-      if (conn.state == ConnState::kJoining && frame.room == conn.room) {
-        conn.state = ConnState::kJoined;
+    case frame_kind::join_reply:
+      if (conn.state == conn_state::joining && frame.room == conn.room) {
+        conn.state = conn_state::joined;
         workload_.on_joined(*this, conn, now);
       }
       break;
-    case FrameKind::kError:
+    case frame_kind::error:
       ++counters_.error_codes[std::string(frame.error)];
-      if (conn.state == ConnState::kJoining) fail(conn, counters_.join_failures, now);
+      if (conn.state == conn_state::joining) fail(conn, counters_.join_failures, now);
       break;
     default:
       break;

@@ -3,11 +3,11 @@
 // kernel holds for a connection; only a partial frame is copied aside).
 //
 // A connection goes connect -> HTTP upgrade with the session cookie -> join its
-// room -> joined; what happens next is the Workload's business (the fanout, idle and
+// room -> joined; what happens next is the workload's business (the fanout, idle and
 // connect modes). Outgoing frames are queued per connection and written with one
 // write() per connection per loop turn.
 //
-// Thread safety: a ClientLoop and its connections belong to the thread that calls
+// Thread safety: a client_loop and its connections belong to the thread that calls
 // run_once(); no method may be called from another thread.
 #pragma once
 
@@ -23,45 +23,45 @@
 
 namespace whisper_bench {
 
-enum class ConnState { kIdle, kConnecting, kUpgrading, kJoining, kJoined, kClosing, kFailed };
+enum class conn_state { idle, connecting, upgrading, joining, joined, closing, failed };
 
-struct ClientConn {
+struct client_conn {
   int fd = -1;
   std::uint32_t id = 0;      // global connection index (travels in probes as c=)
   std::int64_t room = 0;     // the room this connection joins
-  std::uint32_t server = 0;  // index into Target::servers
-  ConnState state = ConnState::kIdle;
-  ConnState ended_from = ConnState::kIdle;  // the state drop() found it in
-  bool dirty = false;                       // queued in the loop's flush list
-  bool want_write = false;                  // EPOLLOUT is registered
+  std::uint32_t server = 0;  // index into target::servers
+  conn_state state = conn_state::idle;
+  conn_state ended_from = conn_state::idle;  // the state drop() found it in
+  bool dirty = false;                        // queued in the loop's flush list
+  bool want_write = false;                   // EPOLLOUT is registered
   std::uint32_t generation = 0;  // bumped on drop: stale callbacks stop touching the conn
   std::string inbox;             // a partial HTTP response or frame carried to the next read
   std::string outbox;            // frames not yet written
   std::string fragments;         // a fragmented message being reassembled (rare)
-  // Workload state.
+  // The workload's state.
   bool sender = false;
   std::uint32_t in_flight = 0;
   std::uint64_t next_send_ns = 0;
   std::uint64_t started_ns = 0;
 };
 
-class ClientLoop;
+class client_loop;
 
 // What a mode does with the connections. Called on the loop's thread.
-class Workload {
+class workload {
  public:
-  virtual ~Workload() = default;
-  virtual void on_joined(ClientLoop& loop, ClientConn& conn, std::uint64_t now) = 0;
-  virtual void on_probe(ClientLoop& loop, ClientConn& conn, const Classified& probe,
+  virtual ~workload() = default;
+  virtual void on_joined(client_loop& loop, client_conn& conn, std::uint64_t now) = 0;
+  virtual void on_probe(client_loop& loop, client_conn& conn, const classified& probe,
                         std::uint64_t now) = 0;
   // The connection is finished: clean is true after our close was answered.
-  virtual void on_ended(ClientLoop& loop, ClientConn& conn, bool clean, std::uint64_t now) = 0;
-  virtual void on_turn(ClientLoop& loop, std::uint64_t now) = 0;
+  virtual void on_ended(client_loop& loop, client_conn& conn, bool clean, std::uint64_t now) = 0;
+  virtual void on_turn(client_loop& loop, std::uint64_t now) = 0;
   // When the workload next needs a turn without any event (open-loop sends).
   virtual std::uint64_t next_wake_ns() const { return UINT64_MAX; }
 };
 
-struct LoopCounters {
+struct loop_counters {
   std::uint64_t frames = 0;  // server frames of any kind
   std::uint64_t bytes = 0;   // bytes read
   std::uint64_t connect_failures = 0;
@@ -73,61 +73,61 @@ struct LoopCounters {
   std::map<int, std::uint64_t> upgrade_statuses;  // failed upgrades by status
 };
 
-struct ServerAddress {
+struct server_address {
   sockaddr_in address{};
   int port = 0;
 };
 
-struct Target {
-  std::vector<ServerAddress> servers;  // one, or several sharing rooms through Redis
+struct target {
+  std::vector<server_address> servers;  // one, or several sharing rooms through Redis
   std::string upgrade_host;
   std::string path;
   int sources = 1;
 };
 
-class ClientLoop {
+class client_loop {
  public:
-  ClientLoop(const Target& target, Workload& workload, std::uint64_t seed);
-  ~ClientLoop();
-  ClientLoop(const ClientLoop&) = delete;
-  ClientLoop& operator=(const ClientLoop&) = delete;
+  client_loop(const target& target, workload& workload, std::uint64_t seed);
+  ~client_loop();
+  client_loop(const client_loop&) = delete;
+  client_loop& operator=(const client_loop&) = delete;
 
   // Starts connect -> upgrade -> join for `conn` (its fd must be closed).
-  bool open(ClientConn& conn, const std::string& cookie);
+  bool open(client_conn& conn, const std::string& cookie);
   // Queues one masked text frame; written at the end of this loop turn.
-  void queue_text(ClientConn& conn, std::string_view payload);
+  void queue_text(client_conn& conn, std::string_view payload);
   // Sends a close frame; the connection ends when the server answers or hangs up.
-  void close_gracefully(ClientConn& conn);
+  void close_gracefully(client_conn& conn);
   // Closes the socket now, without telling the workload.
-  void drop(ClientConn& conn, ConnState state);
+  void drop(client_conn& conn, conn_state state);
 
   // Waits for events (at most max_wait_ns, and not past the workload's next wake-up,
   // with nanosecond precision), handles them, flushes queued frames.
   void run_once(std::uint64_t max_wait_ns);
 
-  const LoopCounters& counters() const { return counters_; }
+  const loop_counters& counters() const { return counters_; }
   std::size_t server_count() const { return target_.servers.size(); }
 
  private:
-  void on_event(ClientConn& conn, std::uint32_t events, std::uint64_t now);
-  void on_writable(ClientConn& conn);
-  void on_readable(ClientConn& conn);
-  std::size_t handle_frames(ClientConn& conn, const char* data, std::size_t size,
+  void on_event(client_conn& conn, std::uint32_t events, std::uint64_t now);
+  void on_writable(client_conn& conn);
+  void on_readable(client_conn& conn);
+  std::size_t handle_frames(client_conn& conn, const char* data, std::size_t size,
                             std::uint64_t now);
-  void handle_text(ClientConn& conn, std::string_view payload, std::uint64_t now);
-  void fail(ClientConn& conn, std::uint64_t& counter, std::uint64_t now);
-  void flush(ClientConn& conn);
-  void set_write_interest(ClientConn& conn, bool want);
+  void handle_text(client_conn& conn, std::string_view payload, std::uint64_t now);
+  void fail(client_conn& conn, std::uint64_t& counter, std::uint64_t now);
+  void flush(client_conn& conn);
+  void set_write_interest(client_conn& conn, bool want);
 
-  Target target_;
-  Workload& workload_;
+  target target_;
+  workload& workload_;
   int epoll_fd_;
-  MaskSource masks_;
+  mask_source masks_;
   std::vector<char> read_buffer_;
-  std::vector<ClientConn*> dirty_;
-  std::vector<ClientConn*> flushing_;  // dirty_ of the turn being flushed
+  std::vector<client_conn*> dirty_;
+  std::vector<client_conn*> flushing_;  // dirty_ of the turn being flushed
   std::string request_cookie_;
-  LoopCounters counters_;
+  loop_counters counters_;
 };
 
 }  // namespace whisper_bench

@@ -18,6 +18,6 @@ inline std::uint64_t now_ns() {
          static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
-constexpr std::uint64_t kNsPerSec = 1000000000ULL;
+constexpr std::uint64_t ns_per_sec = 1000000000ULL;
 
 }  // namespace whisper_bench

@@ -12,22 +12,22 @@
 namespace whisper_bench {
 namespace {
 
-struct ConnectPart {
-  Histogram cycle_times;
-  ConnectTotals totals;
-  LoopCounters counters;
+struct connect_part {
+  histogram cycle_times;
+  connect_totals totals;
+  loop_counters counters;
 };
 
-void connect_thread(const RunContext& context, RunControl& control, int index, int threads,
-                    ConnectPart& out) {
-  const Options& o = *context.options;
+void connect_thread(const run_context& context, run_control& control, int index, int threads,
+                    connect_part& out) {
+  const options& o = *context.options;
   // Spread the concurrency over the threads, the remainder to the first ones.
   const int slots = o.concurrency / threads + (index < o.concurrency % threads ? 1 : 0);
-  ConnectWorkload workload(context.cookies, o.room_ids.front(), slots, index, threads, control,
-                           control.progress[static_cast<std::size_t>(index)]);
-  ClientLoop loop(context.target, workload, 0xC0DE0000u + static_cast<std::uint64_t>(index));
+  connect_workload workload(context.cookies, o.room_ids.front(), slots, index, threads, control,
+                            control.progress[static_cast<std::size_t>(index)]);
+  client_loop loop(context.target, workload, 0xC0DE0000u + static_cast<std::uint64_t>(index));
   const std::uint64_t max_wait_ns = o.busy_poll ? 0 : 5000000;
-  while (control.phase.load(std::memory_order_relaxed) != Phase::kExit) loop.run_once(max_wait_ns);
+  while (control.phase.load(std::memory_order_relaxed) != phase::exit) loop.run_once(max_wait_ns);
   workload.close_all(loop);
   out.cycle_times = workload.cycle_times();
   out.totals = workload.totals();
@@ -36,16 +36,16 @@ void connect_thread(const RunContext& context, RunControl& control, int index, i
 
 }  // namespace
 
-JsonObject run_connect(const RunContext& context) {
-  const Options& o = *context.options;
-  RunControl control;
+json_object run_connect(const run_context& context) {
+  const options& o = *context.options;
+  run_control control;
   for (int i = 0; i < o.threads; ++i) control.progress.emplace_back();
   const std::uint64_t start = now_ns() + static_cast<std::uint64_t>(o.warmup_s * 1e9);
   control.measure_start_ns.store(start);
   control.measure_end_ns.store(start + static_cast<std::uint64_t>(o.duration_s * 1e9));
-  control.phase.store(Phase::kSending);
+  control.phase.store(phase::sending);
 
-  std::vector<ConnectPart> parts(static_cast<std::size_t>(o.threads));
+  std::vector<connect_part> parts(static_cast<std::size_t>(o.threads));
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(o.threads));
   for (int i = 0; i < o.threads; ++i) {
@@ -54,18 +54,18 @@ JsonObject run_connect(const RunContext& context) {
   }
   print_line("connect cycles: " + std::to_string(o.concurrency) + " in flight, warmup " +
              std::to_string(o.warmup_s) + " s, measuring " + std::to_string(o.duration_s) + " s");
-  CpuWindow cpu;
+  cpu_window cpu;
   cpu.server_pids = o.server_pids;
   sleep_until(start, context.deadline_ns);
   cpu.begin();
   sleep_until(control.measure_end_ns.load(), context.deadline_ns);
   cpu.end();
-  control.phase.store(Phase::kExit);
+  control.phase.store(phase::exit);
   for (auto& thread : threads) thread.join();
 
-  Histogram cycles;
-  ConnectTotals totals;
-  LoopCounters counters;
+  histogram cycles;
+  connect_totals totals;
+  loop_counters counters;
   for (const auto& part : parts) {
     cycles.merge(part.cycle_times);
     totals.started += part.totals.started;
@@ -83,7 +83,7 @@ JsonObject run_connect(const RunContext& context) {
   print_line(cpu_line(cpu, totals.completed_measured));
   const bool ok = totals.failed == 0 && totals.timed_out == 0 && totals.completed_measured > 0;
   if (!ok) print_line("problems: " + failure_summary(counters));
-  JsonObject result;
+  json_object result;
   result.add("mode", "connect")
       .add("ok", ok)
       .add("concurrency", o.concurrency)

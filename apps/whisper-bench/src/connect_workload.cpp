@@ -8,13 +8,13 @@ namespace {
 
 // A cycle that has not finished after this long is abandoned and counted: the run
 // must stay bounded even if the server stops answering.
-constexpr std::uint64_t kCycleTimeoutNs = 5 * kNsPerSec;
+constexpr std::uint64_t cycle_timeout_ns = 5 * ns_per_sec;
 
 }  // namespace
 
-ConnectWorkload::ConnectWorkload(const std::vector<std::string>& cookies, std::int64_t room,
-                                 int slots, int thread_index, int thread_count, RunControl& control,
-                                 ThreadProgress& progress)
+connect_workload::connect_workload(const std::vector<std::string>& cookies, std::int64_t room,
+                                   int slots, int thread_index, int thread_count,
+                                   run_control& control, thread_progress& progress)
     : cookies_(cookies),
       control_(control),
       progress_(progress),
@@ -24,7 +24,7 @@ ConnectWorkload::ConnectWorkload(const std::vector<std::string>& cookies, std::i
   for (auto& slot : slots_) slot.room = room;
 }
 
-void ConnectWorkload::start_cycle(ClientLoop& loop, ClientConn& conn, std::uint64_t now) {
+void connect_workload::start_cycle(client_loop& loop, client_conn& conn, std::uint64_t now) {
   // Ids (and with them users and source addresses) rotate across cycles.
   conn.id = next_id_;
   next_id_ += id_step_;
@@ -34,11 +34,11 @@ void ConnectWorkload::start_cycle(ClientLoop& loop, ClientConn& conn, std::uint6
   if (!loop.open(conn, cookies_[conn.id % cookies_.size()])) ++totals_.failed;
 }
 
-void ConnectWorkload::on_joined(ClientLoop& loop, ClientConn& conn, std::uint64_t) {
+void connect_workload::on_joined(client_loop& loop, client_conn& conn, std::uint64_t) {
   loop.close_gracefully(conn);
 }
 
-void ConnectWorkload::on_ended(ClientLoop&, ClientConn& conn, bool clean, std::uint64_t now) {
+void connect_workload::on_ended(client_loop&, client_conn& conn, bool clean, std::uint64_t now) {
   // The slot restarts on the next loop turn, not from inside the loop's callback.
   if (!clean) {
     ++totals_.failed;
@@ -51,14 +51,14 @@ void ConnectWorkload::on_ended(ClientLoop&, ClientConn& conn, bool clean, std::u
   }
 }
 
-void ConnectWorkload::on_turn(ClientLoop& loop, std::uint64_t now) {
-  const bool sending = control_.phase.load(std::memory_order_relaxed) == Phase::kSending;
+void connect_workload::on_turn(client_loop& loop, std::uint64_t now) {
+  const bool sending = control_.phase.load(std::memory_order_relaxed) == phase::sending;
   const bool scan = now - last_timeout_scan_ > 100000000;  // every 100 ms
   if (scan) last_timeout_scan_ = now;
   for (auto& slot : slots_) {
     if (slot.fd >= 0) {
-      if (scan && now - slot.started_ns > kCycleTimeoutNs) {
-        loop.drop(slot, ConnState::kIdle);
+      if (scan && now - slot.started_ns > cycle_timeout_ns) {
+        loop.drop(slot, conn_state::idle);
         ++totals_.timed_out;
       } else {
         continue;
@@ -70,15 +70,15 @@ void ConnectWorkload::on_turn(ClientLoop& loop, std::uint64_t now) {
   progress_.failed.store(totals_.failed + totals_.timed_out, std::memory_order_relaxed);
 }
 
-std::uint64_t ConnectWorkload::in_flight() const {
+std::uint64_t connect_workload::in_flight() const {
   std::uint64_t count = 0;
   for (const auto& slot : slots_) count += slot.fd >= 0 ? 1 : 0;
   return count;
 }
 
-void ConnectWorkload::close_all(ClientLoop& loop) {
+void connect_workload::close_all(client_loop& loop) {
   for (auto& slot : slots_) {
-    if (slot.fd >= 0) loop.drop(slot, ConnState::kIdle);
+    if (slot.fd >= 0) loop.drop(slot, conn_state::idle);
   }
 }
 

@@ -15,8 +15,8 @@ std::string trim(const std::string& text) {
 
 }  // namespace
 
-CookieList parse_cookie_lines(std::istream& in) {
-  CookieList result;
+cookie_list parse_cookie_lines(std::istream& in) {
+  cookie_list result;
   std::string line;
   int number = 0;
   while (std::getline(in, line)) {
@@ -35,14 +35,14 @@ CookieList parse_cookie_lines(std::istream& in) {
   return result;
 }
 
-CookieList load_cookie_file(const std::string& path) {
+cookie_list load_cookie_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    CookieList result;
+    cookie_list result;
     result.error = "cannot open " + path;
     return result;
   }
-  CookieList result = parse_cookie_lines(in);
+  cookie_list result = parse_cookie_lines(in);
   if (!result.error.empty()) result.error = path + ": " + result.error;
   return result;
 }

@@ -11,7 +11,7 @@
 
 namespace whisper_bench {
 
-struct CookieList {
+struct cookie_list {
   std::vector<std::string> cookies;  // each a complete `name=value` Cookie header value
   std::string error;                 // empty when the file was usable
 };
@@ -20,7 +20,7 @@ struct CookieList {
 // trailing '\r' are trimmed. A line without '=' (or with an empty name or value) is
 // an error that names its line number, because a silently skipped user would skew
 // the load per user.
-CookieList parse_cookie_lines(std::istream& in);
-CookieList load_cookie_file(const std::string& path);
+cookie_list parse_cookie_lines(std::istream& in);
+cookie_list load_cookie_file(const std::string& path);
 
 }  // namespace whisper_bench

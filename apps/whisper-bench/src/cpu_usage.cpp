@@ -63,13 +63,13 @@ double processes_cpu_seconds(const std::vector<int>& pids) {
   return sum;
 }
 
-void CpuWindow::begin() {
+void cpu_window::begin() {
   wall_start = static_cast<double>(now_ns()) / 1e9;
   own_start = own_cpu_seconds();
   server_start = server_pids.empty() ? -1 : processes_cpu_seconds(server_pids);
 }
 
-void CpuWindow::end() {
+void cpu_window::end() {
   wall_s = static_cast<double>(now_ns()) / 1e9 - wall_start;
   own_s = own_cpu_seconds() - own_start;
   if (!server_pids.empty() && server_start >= 0) {

@@ -22,7 +22,7 @@ double processes_cpu_seconds(const std::vector<int>& pids);
 double parse_stat_cpu_seconds(const std::string& stat, long ticks_per_second);
 
 // Samples both at the start and the end of a window.
-struct CpuWindow {
+struct cpu_window {
   std::vector<int> server_pids;  // none: the server's share is not measured
   double wall_start = 0, own_start = 0, server_start = 0;
   double wall_s = 0, own_s = 0, server_s = -1;

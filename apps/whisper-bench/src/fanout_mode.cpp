@@ -10,9 +10,9 @@
 
 namespace whisper_bench {
 
-RoomPlan make_room_plan(const Options& o, const std::vector<std::string>& cookies, int senders,
-                        double rate) {
-  RoomPlan plan;
+room_plan make_room_plan(const options& o, const std::vector<std::string>& cookies, int senders,
+                         double rate) {
+  room_plan plan;
   plan.options = &o;
   plan.cookies = &cookies;
   plan.connections = o.connections;
@@ -31,7 +31,7 @@ void sleep_until(std::uint64_t when_ns, std::uint64_t deadline_ns) {
   }
 }
 
-std::string cpu_line(const CpuWindow& cpu, std::uint64_t units) {
+std::string cpu_line(const cpu_window& cpu, std::uint64_t units) {
   std::string line = "cpu during the window: bench " + std::to_string(cpu.own_percent()) + "%";
   if (units > 0) {
     line += " (" + std::to_string(cpu.own_s * 1e6 / static_cast<double>(units)) + " us each)";
@@ -46,7 +46,7 @@ std::string cpu_line(const CpuWindow& cpu, std::uint64_t units) {
   return line;
 }
 
-void add_cpu(JsonObject& json, const CpuWindow& cpu, std::uint64_t units) {
+void add_cpu(json_object& json, const cpu_window& cpu, std::uint64_t units) {
   json.add("bench_cpu_percent", cpu.own_percent());
   // The bench's own cost per unit, beside the server's: on a core each, whichever is
   // larger sets the pace, so this says when the bench would be the bottleneck.
@@ -59,8 +59,8 @@ void add_cpu(JsonObject& json, const CpuWindow& cpu, std::uint64_t units) {
 }
 
 // Connects and joins everyone; on failure fills `error` with the reason.
-bool set_up_rooms(RoomTeam& team, const RunContext& context, JsonObject& error) {
-  const Options& o = *context.options;
+bool set_up_rooms(room_team& team, const run_context& context, json_object& error) {
+  const options& o = *context.options;
   const std::uint64_t started = now_ns();
   team.start();
   const bool settled = team.wait_all_settled(context.deadline_ns);
@@ -68,7 +68,7 @@ bool set_up_rooms(RoomTeam& team, const RunContext& context, JsonObject& error) 
   print_line("joined " + std::to_string(team.joined()) + "/" + std::to_string(o.connections) +
              " connections in " + std::to_string(seconds) + " s");
   if (settled && team.failed() == 0) return true;
-  TeamResult partial = team.finish();
+  team_result partial = team.finish();
   error.add("ok", false)
       .add("error", settled ? "some connections failed to connect/upgrade/join: " +
                                   failure_summary(partial.counters)
@@ -77,19 +77,19 @@ bool set_up_rooms(RoomTeam& team, const RunContext& context, JsonObject& error) 
   return false;
 }
 
-JsonObject run_fanout(const RunContext& context) {
-  const Options& o = *context.options;
-  RoomTeam team(context.target, make_room_plan(o, context.cookies, o.senders, o.rate), o.threads);
-  JsonObject result;
+json_object run_fanout(const run_context& context) {
+  const options& o = *context.options;
+  room_team team(context.target, make_room_plan(o, context.cookies, o.senders, o.rate), o.threads);
+  json_object result;
   result.add("mode", "fanout");
   if (!set_up_rooms(team, context, result)) return result;
   // Let the flood of "entered" notices finish so it does not count as load.
-  team.wait_quiet(300, std::min(context.deadline_ns, now_ns() + 30 * kNsPerSec));
+  team.wait_quiet(300, std::min(context.deadline_ns, now_ns() + 30 * ns_per_sec));
 
   team.begin_sending(o.warmup_s, o.duration_s);
   print_line("sending: warmup " + std::to_string(o.warmup_s) + " s, measuring " +
              std::to_string(o.duration_s) + " s");
-  CpuWindow cpu;
+  cpu_window cpu;
   cpu.server_pids = o.server_pids;
   sleep_until(team.measure_start_ns(), context.deadline_ns);
   cpu.begin();
@@ -98,9 +98,9 @@ JsonObject run_fanout(const RunContext& context) {
   team.stop_sending();
   team.wait_drained(
       std::min(context.deadline_ns, now_ns() + static_cast<std::uint64_t>(o.drain_s * 1e9)));
-  TeamResult r = team.finish();
+  team_result r = team.finish();
 
-  const RoomTotals& t = r.totals;
+  const room_totals& t = r.totals;
   const double per_s = static_cast<double>(t.received_measured) / o.duration_s;
   const auto lost = static_cast<std::int64_t>(t.expected_measured) -
                     static_cast<std::int64_t>(t.received_measured);

@@ -13,15 +13,15 @@
 
 namespace whisper_bench {
 
-class Histogram {
+class histogram {
  public:
-  static constexpr int kSubBits = 7;  // 128 sub-buckets per power of two
-  static constexpr std::uint64_t kHalf = 1ULL << kSubBits;
+  static constexpr int sub_bits = 7;  // 128 sub-buckets per power of two
+  static constexpr std::uint64_t half = 1ULL << sub_bits;
 
-  Histogram();
+  histogram();
 
   void record(std::uint64_t value);
-  void merge(const Histogram& other);
+  void merge(const histogram& other);
 
   std::uint64_t count() const { return count_; }
   std::uint64_t min() const { return count_ ? min_ : 0; }

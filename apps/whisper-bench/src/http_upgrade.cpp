@@ -18,8 +18,8 @@ std::string build_upgrade_request(std::string_view host, int port, std::string_v
   return request;
 }
 
-UpgradeResponse parse_upgrade_response(std::string_view received) {
-  UpgradeResponse response;
+upgrade_response parse_upgrade_response(std::string_view received) {
+  upgrade_response response;
   auto end = received.find("\r\n\r\n");
   if (end == std::string_view::npos) return response;
   response.complete = true;

@@ -15,13 +15,13 @@ namespace whisper_bench {
 std::string build_upgrade_request(std::string_view host, int port, std::string_view path,
                                   std::string_view cookie);
 
-struct UpgradeResponse {
+struct upgrade_response {
   bool complete = false;        // the blank line ending the headers has arrived
   std::size_t header_size = 0;  // bytes up to and including that blank line
   int status = 0;               // the HTTP status code, 0 if the status line is malformed
 };
 
 // Looks at the bytes received so far. Bytes after header_size are WebSocket frames.
-UpgradeResponse parse_upgrade_response(std::string_view received);
+upgrade_response parse_upgrade_response(std::string_view received);
 
 }  // namespace whisper_bench

@@ -10,9 +10,9 @@
 
 namespace whisper_bench {
 
-JsonObject run_idle(const RunContext& context) {
-  const Options& o = *context.options;
-  JsonObject result;
+json_object run_idle(const run_context& context) {
+  const options& o = *context.options;
+  json_object result;
   result.add("mode", "idle");
   // Several servers (sharing rooms): their VmRSS is summed.
   const bool measured = !o.server_pids.empty();
@@ -21,10 +21,10 @@ JsonObject run_idle(const RunContext& context) {
     result.add("ok", false).add("error", "cannot read VmRSS of --server-pid");
     return result;
   }
-  RoomTeam team(context.target, make_room_plan(o, context.cookies, 0, 0), o.threads);
+  room_team team(context.target, make_room_plan(o, context.cookies, 0, 0), o.threads);
   if (!set_up_rooms(team, context, result)) return result;
   // The server's outbound queues hold the enter notices until we have read them all.
-  team.wait_quiet(500, std::min(context.deadline_ns, now_ns() + 60 * kNsPerSec));
+  team.wait_quiet(500, std::min(context.deadline_ns, now_ns() + 60 * ns_per_sec));
   const std::int64_t rss_joined = measured ? read_vmrss_kib(o.server_pids) : -1;
 
   const std::uint64_t hold_until = now_ns() + static_cast<std::uint64_t>(o.duration_s * 1e9);
@@ -32,7 +32,7 @@ JsonObject run_idle(const RunContext& context) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   const std::int64_t rss_held = measured ? read_vmrss_kib(o.server_pids) : -1;
-  TeamResult r = team.finish();
+  team_result r = team.finish();
 
   const double per_conn =
       rss_before >= 0 ? static_cast<double>(rss_joined - rss_before) / o.connections : -1.0;

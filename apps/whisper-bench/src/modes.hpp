@@ -14,32 +14,32 @@
 
 namespace whisper_bench {
 
-struct RunContext {
-  const Options* options = nullptr;
+struct run_context {
+  const whisper_bench::options* options = nullptr;
   std::vector<std::string> cookies;
-  Target target;
+  whisper_bench::target target;
   std::uint64_t deadline_ns = 0;  // the hard timeout; every wait stops here
 };
 
-class RoomTeam;
-struct RoomPlan;
+class room_team;
+struct room_plan;
 
 // Shared by the fanout, idle and selftest modes (fanout_mode.cpp).
-RoomPlan make_room_plan(const Options& o, const std::vector<std::string>& cookies, int senders,
-                        double rate);
-bool set_up_rooms(RoomTeam& team, const RunContext& context, JsonObject& error);
+room_plan make_room_plan(const options& o, const std::vector<std::string>& cookies, int senders,
+                         double rate);
+bool set_up_rooms(room_team& team, const run_context& context, json_object& error);
 // Sleeps in short steps until `when_ns` or the deadline.
 void sleep_until(std::uint64_t when_ns, std::uint64_t deadline_ns);
 
 // CPU use of bench and server over the measured window; `units` (deliveries,
 // cycles) turns the server's CPU time into microseconds per unit.
-struct CpuWindow;
-std::string cpu_line(const CpuWindow& cpu, std::uint64_t units);
-void add_cpu(JsonObject& json, const CpuWindow& cpu, std::uint64_t units);
+struct cpu_window;
+std::string cpu_line(const cpu_window& cpu, std::uint64_t units);
+void add_cpu(json_object& json, const cpu_window& cpu, std::uint64_t units);
 
-JsonObject run_fanout(const RunContext& context);
-JsonObject run_idle(const RunContext& context);
-JsonObject run_connect(const RunContext& context);
-JsonObject run_selftest(RunContext context);
+json_object run_fanout(const run_context& context);
+json_object run_idle(const run_context& context);
+json_object run_connect(const run_context& context);
+json_object run_selftest(run_context context);
 
 }  // namespace whisper_bench

@@ -36,12 +36,12 @@ bool parse_bounded_list(const std::string& text, std::int64_t low, std::int64_t 
 }
 
 // Cross-field checks CLI11 cannot express; returns the first problem found.
-std::string check(const Options& o) {
+std::string check(const options& o) {
   if (!is_loopback_ipv4(o.host)) return "--host must be a 127.x.x.x address (loopback only)";
-  if (o.mode == Mode::kSelftest) return {};
+  if (o.mode == mode::selftest) return {};
   if (o.cookies_path.empty()) return "--cookies is required for this mode";
   if (o.room_ids.empty()) return "--room-ids is required for this mode";
-  if (o.mode == Mode::kFanout) {
+  if (o.mode == mode::fanout) {
     if (o.senders > o.connections) return "--senders cannot exceed --connections";
     if (o.window < 1) return "--window must be at least 1";
   }
@@ -80,17 +80,17 @@ bool is_loopback_ipv4(const std::string& host) {
   return (ntohl(address.s_addr) >> 24) == 127;
 }
 
-ParseResult parse_options(int argc, const char* const* argv) {
-  ParseResult result;
-  Options& o = result.options;
+parse_result parse_options(int argc, const char* const* argv) {
+  parse_result result;
+  options& o = result.options;
   CLI::App app{"whisper-bench: load generator for the whisper chat protocol (loopback only)"};
   std::string rooms;
   std::string ports;
   std::string pids;
-  const std::map<std::string, Mode> modes{{"fanout", Mode::kFanout},
-                                          {"idle", Mode::kIdle},
-                                          {"connect", Mode::kConnect},
-                                          {"selftest", Mode::kSelftest}};
+  const std::map<std::string, mode> modes{{"fanout", mode::fanout},
+                                          {"idle", mode::idle},
+                                          {"connect", mode::connect},
+                                          {"selftest", mode::selftest}};
   app.add_option("mode", o.mode, "fanout | idle | connect | selftest")
       ->required()
       ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case));

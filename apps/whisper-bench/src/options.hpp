@@ -1,6 +1,6 @@
 // The bench's command line: what to run and how hard.
 //
-// Thread safety: parse_options is pure; the Options value is read-only once parsed
+// Thread safety: parse_options is pure; the options value is read-only once parsed
 // and shared by every bench thread.
 #pragma once
 
@@ -10,10 +10,10 @@
 
 namespace whisper_bench {
 
-enum class Mode { kFanout, kIdle, kConnect, kSelftest };
+enum class mode { fanout, idle, connect, selftest };
 
-struct Options {
-  Mode mode = Mode::kFanout;
+struct options {
+  whisper_bench::mode mode = whisper_bench::mode::fanout;
   std::string host = "127.0.0.1";
   // One port, or several servers sharing rooms through Redis: connection i goes to
   // ports[server_for_connection(i, rooms, ports)] (server_spread.hpp).
@@ -39,14 +39,14 @@ struct Options {
   std::string json_out;          // also write the final JSON object to this file
 };
 
-struct ParseResult {
-  Options options;
+struct parse_result {
+  whisper_bench::options options;
   bool ok = false;
   bool help = false;  // --help was asked: print `message` and exit 0
   std::string message;
 };
 
-ParseResult parse_options(int argc, const char* const* argv);
+parse_result parse_options(int argc, const char* const* argv);
 
 // "8000" or "8000,8001" -> ports; false on a malformed list or a port outside 1-65535.
 bool parse_port_list(const std::string& text, std::vector<int>& out);

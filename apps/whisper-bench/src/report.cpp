@@ -25,14 +25,14 @@ std::string json_escape(std::string_view text) {
   return out;
 }
 
-void JsonObject::key(std::string_view name) {
+void json_object::key(std::string_view name) {
   if (!body_.empty()) body_ += ',';
   body_ += '"';
   body_ += json_escape(name);
   body_ += "\":";
 }
 
-JsonObject& JsonObject::add(std::string_view name, double value) {
+json_object& json_object::add(std::string_view name, double value) {
   key(name);
   if (!std::isfinite(value)) {
     body_ += "null";
@@ -49,19 +49,19 @@ JsonObject& JsonObject::add(std::string_view name, double value) {
   return *this;
 }
 
-JsonObject& JsonObject::add(std::string_view name, std::uint64_t value) {
+json_object& json_object::add(std::string_view name, std::uint64_t value) {
   key(name);
   body_ += std::to_string(value);
   return *this;
 }
 
-JsonObject& JsonObject::add(std::string_view name, std::int64_t value) {
+json_object& json_object::add(std::string_view name, std::int64_t value) {
   key(name);
   body_ += std::to_string(value);
   return *this;
 }
 
-JsonObject& JsonObject::add(std::string_view name, std::string_view value) {
+json_object& json_object::add(std::string_view name, std::string_view value) {
   key(name);
   body_ += '"';
   body_ += json_escape(value);
@@ -69,13 +69,13 @@ JsonObject& JsonObject::add(std::string_view name, std::string_view value) {
   return *this;
 }
 
-JsonObject& JsonObject::add(std::string_view name, bool value) {
+json_object& json_object::add(std::string_view name, bool value) {
   key(name);
   body_ += value ? "true" : "false";
   return *this;
 }
 
-JsonObject& JsonObject::add_object(std::string_view name, const JsonObject& value) {
+json_object& json_object::add_object(std::string_view name, const json_object& value) {
   key(name);
   body_ += value.str();
   return *this;
@@ -87,8 +87,8 @@ double to_us(std::uint64_t ns) {
 }
 }  // namespace
 
-JsonObject latency_json(const Histogram& h) {
-  JsonObject out;
+json_object latency_json(const histogram& h) {
+  json_object out;
   out.add("count", h.count())
       .add("mean_us", h.mean() / 1000.0)
       .add("p50_us", to_us(h.percentile(50)))
@@ -99,7 +99,7 @@ JsonObject latency_json(const Histogram& h) {
   return out;
 }
 
-std::string latency_line(const Histogram& h) {
+std::string latency_line(const histogram& h) {
   char text[256];
   std::snprintf(text, sizeof text,
                 "latency (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  (n=%llu)",
@@ -115,7 +115,7 @@ void print_line(const std::string& line) {
   std::fflush(stdout);
 }
 
-void print_result(const JsonObject& result, const std::string& path) {
+void print_result(const json_object& result, const std::string& path) {
   print_line(result.str());
   if (!path.empty()) std::ofstream(path) << result.str() << "\n";
 }

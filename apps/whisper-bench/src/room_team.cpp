@@ -17,40 +17,40 @@ void sleep_ms(int ms) {
 
 }  // namespace
 
-RoomTeam::RoomTeam(const Target& target, RoomPlan plan, int threads)
+room_team::room_team(const target& target, room_plan plan, int threads)
     : target_(target), plan_(std::move(plan)), thread_count_(threads), results_(threads) {
   for (int i = 0; i < threads; ++i) control_.progress.emplace_back();
 }
 
-RoomTeam::~RoomTeam() {
+room_team::~room_team() {
   if (!threads_.empty()) finish();
 }
 
-void RoomTeam::start() {
+void room_team::start() {
   for (int i = 0; i < thread_count_; ++i) threads_.emplace_back([this, i] { thread_main(i); });
 }
 
-void RoomTeam::thread_main(int index) {
+void room_team::thread_main(int index) {
   if (plan_.pin_cpu >= 0) pin_current_thread(plan_.pin_cpu);
-  RoomWorkload workload(plan_, control_, control_.progress[static_cast<std::size_t>(index)], index,
-                        thread_count_);
-  ClientLoop loop(target_, workload, 0x5EED0000u + static_cast<std::uint64_t>(index));
+  room_workload workload(plan_, control_, control_.progress[static_cast<std::size_t>(index)], index,
+                         thread_count_);
+  client_loop loop(target_, workload, 0x5EED0000u + static_cast<std::uint64_t>(index));
   // The longest wait only bounds how fast a phase change is noticed: events and the
   // open-loop schedule wake the loop anyway. A 1 us timer slack keeps that schedule.
   if (plan_.rate > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
   const std::uint64_t max_wait_ns = plan_.options->busy_poll ? 0 : 5000000;
-  while (control_.phase.load(std::memory_order_relaxed) != Phase::kExit) {
+  while (control_.phase.load(std::memory_order_relaxed) != phase::exit) {
     loop.run_once(max_wait_ns);
   }
   workload.close_all(loop);
-  TeamResult& result = results_[static_cast<std::size_t>(index)];
+  team_result& result = results_[static_cast<std::size_t>(index)];
   result.latency = workload.latency();
   result.totals = workload.totals();
   result.counters = loop.counters();
   result.cpu_s = thread_cpu_seconds();
 }
 
-bool RoomTeam::wait_all_settled(std::uint64_t deadline_ns) {
+bool room_team::wait_all_settled(std::uint64_t deadline_ns) {
   const auto total = static_cast<std::uint64_t>(plan_.connections);
   while (joined() + failed() < total) {
     if (now_ns() > deadline_ns) return false;
@@ -59,12 +59,12 @@ bool RoomTeam::wait_all_settled(std::uint64_t deadline_ns) {
   return true;
 }
 
-void RoomTeam::wait_quiet(int quiet_ms, std::uint64_t deadline_ns) {
-  std::uint64_t last = control_.sum(&ThreadProgress::frames);
+void room_team::wait_quiet(int quiet_ms, std::uint64_t deadline_ns) {
+  std::uint64_t last = control_.sum(&thread_progress::frames);
   std::uint64_t quiet_since = now_ns();
   while (now_ns() < deadline_ns) {
     sleep_ms(20);
-    std::uint64_t frames = control_.sum(&ThreadProgress::frames);
+    std::uint64_t frames = control_.sum(&thread_progress::frames);
     if (frames != last) {
       last = frames;
       quiet_since = now_ns();
@@ -74,28 +74,28 @@ void RoomTeam::wait_quiet(int quiet_ms, std::uint64_t deadline_ns) {
   }
 }
 
-void RoomTeam::begin_sending(double warmup_s, double duration_s) {
+void room_team::begin_sending(double warmup_s, double duration_s) {
   const std::uint64_t start = now_ns() + static_cast<std::uint64_t>(warmup_s * 1e9);
   control_.measure_start_ns.store(start);
   control_.measure_end_ns.store(start + static_cast<std::uint64_t>(duration_s * 1e9));
-  control_.phase.store(Phase::kSending);
+  control_.phase.store(phase::sending);
 }
 
-void RoomTeam::wait_drained(std::uint64_t deadline_ns) {
+void room_team::wait_drained(std::uint64_t deadline_ns) {
   while (now_ns() < deadline_ns) {
-    if (control_.sum(&ThreadProgress::received_measured) >=
-        control_.sum(&ThreadProgress::expected_measured)) {
+    if (control_.sum(&thread_progress::received_measured) >=
+        control_.sum(&thread_progress::expected_measured)) {
       return;
     }
     sleep_ms(10);
   }
 }
 
-TeamResult RoomTeam::finish() {
-  control_.phase.store(Phase::kExit);
+team_result room_team::finish() {
+  control_.phase.store(phase::exit);
   for (auto& thread : threads_) thread.join();
   threads_.clear();
-  TeamResult merged;
+  team_result merged;
   for (const auto& part : results_) {
     merged.latency.merge(part.latency);
     merged.totals.sent += part.totals.sent;
@@ -112,7 +112,7 @@ TeamResult RoomTeam::finish() {
   return merged;
 }
 
-void merge_counters(LoopCounters& into, const LoopCounters& from) {
+void merge_counters(loop_counters& into, const loop_counters& from) {
   into.frames += from.frames;
   into.bytes += from.bytes;
   into.connect_failures += from.connect_failures;
@@ -124,8 +124,8 @@ void merge_counters(LoopCounters& into, const LoopCounters& from) {
   for (const auto& [status, count] : from.upgrade_statuses) into.upgrade_statuses[status] += count;
 }
 
-void add_counters(JsonObject& json, const LoopCounters& c) {
-  JsonObject errors;
+void add_counters(json_object& json, const loop_counters& c) {
+  json_object errors;
   for (const auto& [code, count] : c.error_codes) errors.add(code, count);
   json.add("frames_received", c.frames)
       .add("bytes_received", c.bytes)
@@ -137,7 +137,7 @@ void add_counters(JsonObject& json, const LoopCounters& c) {
       .add_object("server_errors", errors);
 }
 
-std::string failure_summary(const LoopCounters& c) {
+std::string failure_summary(const loop_counters& c) {
   std::string text = "connect failures " + std::to_string(c.connect_failures) +
                      ", upgrade failures " + std::to_string(c.upgrade_failures);
   for (const auto& [status, count] : c.upgrade_statuses) {

@@ -1,9 +1,9 @@
 // The threads of a fanout, idle or selftest run: N threads, each with its own
-// ClientLoop and RoomWorkload, steered by the main thread through RunControl. The
+// client_loop and room_workload, steered by the main thread through run_control. The
 // main thread's waits are all bounded by a deadline.
 //
-// Thread safety: the RoomTeam object is used by the main thread only; the threads it
-// starts share nothing with it but RunControl until finish() has joined them.
+// Thread safety: the room_team object is used by the main thread only; the threads it
+// starts share nothing with it but run_control until finish() has joined them.
 #pragma once
 
 #include <memory>
@@ -17,17 +17,17 @@
 
 namespace whisper_bench {
 
-struct TeamResult {
-  Histogram latency;
-  RoomTotals totals;
-  LoopCounters counters;
+struct team_result {
+  histogram latency;
+  room_totals totals;
+  loop_counters counters;
   double cpu_s = 0;  // CPU time of the bench threads, start to finish
 };
 
-class RoomTeam {
+class room_team {
  public:
-  RoomTeam(const Target& target, RoomPlan plan, int threads);
-  ~RoomTeam();
+  room_team(const target& target, room_plan plan, int threads);
+  ~room_team();
 
   void start();
   // Waits until every connection has joined or failed; false on deadline.
@@ -36,32 +36,32 @@ class RoomTeam {
   void wait_quiet(int quiet_ms, std::uint64_t deadline_ns);
   // Opens the measured window `warmup_s` from now and lets the senders go.
   void begin_sending(double warmup_s, double duration_s);
-  void stop_sending() { control_.phase.store(Phase::kStopped); }
+  void stop_sending() { control_.phase.store(phase::stopped); }
   // Waits until every expected measured delivery has arrived, or the deadline.
   void wait_drained(std::uint64_t deadline_ns);
-  TeamResult finish();
+  team_result finish();
 
-  RunControl& control() { return control_; }
-  std::uint64_t joined() const { return control_.sum(&ThreadProgress::joined); }
-  std::uint64_t failed() const { return control_.sum(&ThreadProgress::failed); }
+  run_control& control() { return control_; }
+  std::uint64_t joined() const { return control_.sum(&thread_progress::joined); }
+  std::uint64_t failed() const { return control_.sum(&thread_progress::failed); }
   std::uint64_t measure_start_ns() const { return control_.measure_start_ns.load(); }
   std::uint64_t measure_end_ns() const { return control_.measure_end_ns.load(); }
 
  private:
   void thread_main(int index);
 
-  Target target_;
-  RoomPlan plan_;
+  target target_;
+  room_plan plan_;
   int thread_count_;
-  RunControl control_;
+  run_control control_;
   std::vector<std::thread> threads_;
-  std::vector<TeamResult> results_;
+  std::vector<team_result> results_;
 };
 
 // Merges loop counters (sums, and per-code maps).
-void merge_counters(LoopCounters& into, const LoopCounters& from);
+void merge_counters(loop_counters& into, const loop_counters& from);
 // Adds the failure counters of a run to a JSON result.
-void add_counters(JsonObject& json, const LoopCounters& counters);
-std::string failure_summary(const LoopCounters& counters);
+void add_counters(json_object& json, const loop_counters& counters);
+std::string failure_summary(const loop_counters& counters);
 
 }  // namespace whisper_bench

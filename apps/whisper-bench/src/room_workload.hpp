@@ -6,7 +6,7 @@
 // sent inside the measured window go into the latency histogram.
 //
 // Thread safety: owned by one bench thread; talks to the main thread only through
-// RunControl.
+// run_control.
 #pragma once
 
 #include <string>
@@ -20,8 +20,8 @@
 namespace whisper_bench {
 
 // Read-only facts shared by all threads.
-struct RoomPlan {
-  const Options* options = nullptr;
+struct room_plan {
+  const whisper_bench::options* options = nullptr;
   const std::vector<std::string>* cookies = nullptr;
   std::vector<std::uint32_t> members;  // connections per room index
   int connections = 0;
@@ -31,7 +31,7 @@ struct RoomPlan {
   int pin_cpu = -1;  // >= 0: pin the (single) bench thread there (selftest)
 };
 
-struct RoomTotals {
+struct room_totals {
   std::uint64_t sent = 0;
   std::uint64_t sent_measured = 0;
   std::uint64_t expected_measured = 0;
@@ -42,33 +42,33 @@ struct RoomTotals {
   std::uint64_t dropped_after_join = 0;
 };
 
-class RoomWorkload : public Workload {
+class room_workload : public workload {
  public:
-  RoomWorkload(const RoomPlan& plan, RunControl& control, ThreadProgress& progress,
-               int thread_index, int thread_count);
+  room_workload(const room_plan& plan, run_control& control, thread_progress& progress,
+                int thread_index, int thread_count);
 
-  void on_joined(ClientLoop& loop, ClientConn& conn, std::uint64_t now) override;
-  void on_probe(ClientLoop& loop, ClientConn& conn, const Classified& probe,
+  void on_joined(client_loop& loop, client_conn& conn, std::uint64_t now) override;
+  void on_probe(client_loop& loop, client_conn& conn, const classified& probe,
                 std::uint64_t now) override;
-  void on_ended(ClientLoop& loop, ClientConn& conn, bool clean, std::uint64_t now) override;
-  void on_turn(ClientLoop& loop, std::uint64_t now) override;
+  void on_ended(client_loop& loop, client_conn& conn, bool clean, std::uint64_t now) override;
+  void on_turn(client_loop& loop, std::uint64_t now) override;
   std::uint64_t next_wake_ns() const override { return next_wake_ns_; }
 
-  const Histogram& latency() const { return latency_; }
-  const RoomTotals& totals() const { return totals_; }
-  void close_all(ClientLoop& loop);
+  const histogram& latency() const { return latency_; }
+  const room_totals& totals() const { return totals_; }
+  void close_all(client_loop& loop);
 
  private:
-  void open_more(ClientLoop& loop);
-  void start_sending(ClientLoop& loop, std::uint64_t now);
-  void send_probe(ClientLoop& loop, ClientConn& conn);
+  void open_more(client_loop& loop);
+  void start_sending(client_loop& loop, std::uint64_t now);
+  void send_probe(client_loop& loop, client_conn& conn);
   void publish();
 
-  const RoomPlan& plan_;
-  RunControl& control_;
-  ThreadProgress& progress_;
-  std::vector<ClientConn> conns_;
-  std::vector<ClientConn*> senders_;
+  const room_plan& plan_;
+  run_control& control_;
+  thread_progress& progress_;
+  std::vector<client_conn> conns_;
+  std::vector<client_conn*> senders_;
   std::size_t next_to_open_ = 0;
   std::uint64_t pending_ = 0;
   std::uint64_t joined_ = 0;
@@ -76,8 +76,8 @@ class RoomWorkload : public Workload {
   bool sending_started_ = false;
   std::uint64_t interval_ns_ = 0;
   std::uint64_t next_wake_ns_ = UINT64_MAX;
-  Histogram latency_;
-  RoomTotals totals_;
+  histogram latency_;
+  room_totals totals_;
 };
 
 }  // namespace whisper_bench

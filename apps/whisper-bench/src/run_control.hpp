@@ -4,7 +4,7 @@
 // current, and the exact totals are read after the threads have joined).
 //
 // Thread safety: every member is atomic; the main thread writes the phase and the
-// window, each bench thread writes only its own ThreadProgress.
+// window, each bench thread writes only its own thread_progress.
 #pragma once
 
 #include <atomic>
@@ -13,14 +13,14 @@
 
 namespace whisper_bench {
 
-enum class Phase : int {
-  kSetup = 0,    // connecting and joining
-  kSending = 1,  // load runs (warmup, then measured window)
-  kStopped = 2,  // no new load; late deliveries still counted
-  kExit = 3,     // threads close everything and return
+enum class phase : int {
+  setup = 0,    // connecting and joining
+  sending = 1,  // load runs (warmup, then measured window)
+  stopped = 2,  // no new load; late deliveries still counted
+  exit = 3,     // threads close everything and return
 };
 
-struct alignas(64) ThreadProgress {
+struct alignas(64) thread_progress {
   std::atomic<std::uint64_t> joined{0};
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> frames{0};
@@ -29,17 +29,17 @@ struct alignas(64) ThreadProgress {
   std::atomic<std::uint64_t> completed_measured{0};
 };
 
-struct RunControl {
-  std::atomic<Phase> phase{Phase::kSetup};
+struct run_control {
+  std::atomic<whisper_bench::phase> phase{whisper_bench::phase::setup};
   std::atomic<std::uint64_t> measure_start_ns{UINT64_MAX};
   std::atomic<std::uint64_t> measure_end_ns{UINT64_MAX};
-  std::deque<ThreadProgress> progress;  // one per thread; a deque never moves them
+  std::deque<thread_progress> progress;  // one per thread; a deque never moves them
 
   bool in_window(std::uint64_t ns) const {
     return ns >= measure_start_ns.load(std::memory_order_relaxed) &&
            ns < measure_end_ns.load(std::memory_order_relaxed);
   }
-  std::uint64_t sum(std::atomic<std::uint64_t> ThreadProgress::*field) const {
+  std::uint64_t sum(std::atomic<std::uint64_t> thread_progress::*field) const {
     std::uint64_t total = 0;
     for (const auto& p : progress) total += (p.*field).load(std::memory_order_relaxed);
     return total;

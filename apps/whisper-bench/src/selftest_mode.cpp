@@ -14,32 +14,32 @@
 
 namespace whisper_bench {
 
-JsonObject run_selftest(RunContext context) {
-  Options o = *context.options;
+json_object run_selftest(run_context context) {
+  options o = *context.options;
   o.room_ids = {1};
   o.threads = 1;
   context.options = &o;
   context.cookies = {"sessionid=selftest"};
-  JsonObject result;
+  json_object result;
   result.add("mode", "selftest");
 
-  // Blaster and receiver on different cores when we may use two.
+  // The blaster and the receiver on different cores when we may use two.
   const std::vector<int> cpus = allowed_cpus();
   const int blaster_cpu = cpus.size() >= 2 ? cpus[0] : -1;
   const int receiver_cpu = cpus.size() >= 2 ? cpus[1] : -1;
-  Blaster blaster;
+  blaster blaster;
   if (!blaster.start(o.connections, blaster_cpu, o.blast_frames)) {
     result.add("ok", false).add("error", "cannot listen on 127.0.0.1");
     return result;
   }
   context.target.servers = {{make_ipv4("127.0.0.1", blaster.port()), blaster.port()}};
 
-  RoomPlan plan = make_room_plan(o, context.cookies, 0, 0);
+  room_plan plan = make_room_plan(o, context.cookies, 0, 0);
   plan.pin_cpu = receiver_cpu;
-  RoomTeam team(context.target, std::move(plan), 1);
+  room_team team(context.target, std::move(plan), 1);
   if (!set_up_rooms(team, context, result)) return result;
   team.begin_sending(o.warmup_s, o.duration_s);
-  CpuWindow cpu;
+  cpu_window cpu;
   sleep_until(team.measure_start_ns(), context.deadline_ns);
   cpu.begin();
   const std::uint64_t written_before = blaster.frames_written();
@@ -48,7 +48,7 @@ JsonObject run_selftest(RunContext context) {
   cpu.end();
   const std::uint64_t written = blaster.frames_written() - written_before;
   const std::uint64_t blaster_ns = blaster.cpu_ns() - blaster_ns_before;
-  TeamResult r = team.finish();
+  team_result r = team.finish();
   blaster.stop();
 
   // Counted by arrival: the blaster's stamps say when a batch was written, and the

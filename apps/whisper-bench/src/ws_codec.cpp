@@ -4,7 +4,7 @@
 
 namespace whisper_bench {
 
-MaskSource::MaskSource(std::uint64_t seed) : table_(kTableSize) {
+mask_source::mask_source(std::uint64_t seed) : table_(table_size) {
   std::uint64_t state = seed ? seed : 0x9E3779B97F4A7C15ULL;
   for (auto& mask : table_) {
     state ^= state << 13;
@@ -14,7 +14,7 @@ MaskSource::MaskSource(std::uint64_t seed) : table_(kTableSize) {
   }
 }
 
-void append_client_frame(std::string& out, Opcode opcode, std::string_view payload,
+void append_client_frame(std::string& out, opcode opcode, std::string_view payload,
                          std::uint32_t mask) {
   unsigned char header[14];
   std::size_t header_size = 2;
@@ -47,13 +47,13 @@ void append_client_frame(std::string& out, Opcode opcode, std::string_view paylo
   }
 }
 
-DecodeResult decode_server_frame(const char* data, std::size_t size, std::size_t max_payload) {
-  DecodeResult result{DecodeStatus::kNeedMore, 0, {}};
+decode_result decode_server_frame(const char* data, std::size_t size, std::size_t max_payload) {
+  decode_result result{decode_status::need_more, 0, {}};
   if (size < 2) return result;
   const auto* bytes = reinterpret_cast<const unsigned char*>(data);
   const bool masked = (bytes[1] & 0x80u) != 0;
   if ((bytes[0] & 0x70u) != 0 || masked) {
-    result.status = DecodeStatus::kProtocolError;
+    result.status = decode_status::protocol_error;
     return result;
   }
   std::uint64_t length = bytes[1] & 0x7Fu;
@@ -69,14 +69,14 @@ DecodeResult decode_server_frame(const char* data, std::size_t size, std::size_t
     header_size = 10;
   }
   if (length > max_payload) {
-    result.status = DecodeStatus::kProtocolError;
+    result.status = decode_status::protocol_error;
     return result;
   }
   if (size - header_size < length) return result;
-  result.status = DecodeStatus::kFrame;
+  result.status = decode_status::frame;
   result.consumed = header_size + static_cast<std::size_t>(length);
   result.frame.fin = (bytes[0] & 0x80u) != 0;
-  result.frame.opcode = static_cast<Opcode>(bytes[0] & 0x0Fu);
+  result.frame.opcode = static_cast<opcode>(bytes[0] & 0x0Fu);
   result.frame.payload = std::string_view(data + header_size, static_cast<std::size_t>(length));
   return result;
 }

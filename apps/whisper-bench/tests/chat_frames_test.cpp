@@ -18,42 +18,42 @@ TEST_CASE("send padding grows the message text to the asked size") {
 }
 
 TEST_CASE("a chat message carrying a probe yields its send time and sender") {
-  Classified c = classify_server_text(
+  classified c = classify_server_text(
       R"({"msg_type": 0, "room": 3, "username": "bench7", "message": "t=987654321;c=42;xxxx"})");
-  CHECK(c.kind == FrameKind::kProbe);
+  CHECK(c.kind == frame_kind::probe);
   CHECK(c.send_ns == 987654321u);
   CHECK(c.sender == 42u);
 }
 
 TEST_CASE("compact JSON is classified the same way") {
-  Classified c =
+  classified c =
       classify_server_text(R"({"msg_type":0,"room":3,"username":"b","message":"t=5;c=6;"})");
-  CHECK(c.kind == FrameKind::kProbe);
+  CHECK(c.kind == frame_kind::probe);
   CHECK(c.send_ns == 5u);
   CHECK(c.sender == 6u);
 }
 
 TEST_CASE("enter/leave notices and foreign messages are chat but not probes") {
   CHECK(classify_server_text(R"({"msg_type": 4, "room": 7, "username": "bob"})").kind ==
-        FrameKind::kChatOther);
+        frame_kind::chat_other);
   CHECK(classify_server_text(R"({"msg_type": 0, "room": 7, "username": "bob", "message": "hi"})")
-            .kind == FrameKind::kChatOther);
+            .kind == frame_kind::chat_other);
 }
 
 TEST_CASE("a join reply gives the room id, which is a string on the wire") {
-  Classified c = classify_server_text(R"({"join": "17", "title": "Lobby"})");
-  CHECK(c.kind == FrameKind::kJoinReply);
+  classified c = classify_server_text(R"({"join": "17", "title": "Lobby"})");
+  CHECK(c.kind == frame_kind::join_reply);
   CHECK(c.room == 17);
 }
 
 TEST_CASE("an error frame gives its code") {
-  Classified c = classify_server_text(R"({"error": "ROOM_INVALID", "room": 99})");
-  CHECK(c.kind == FrameKind::kError);
+  classified c = classify_server_text(R"({"error": "ROOM_INVALID", "room": 99})");
+  CHECK(c.kind == frame_kind::error);
   CHECK(c.error == "ROOM_INVALID");
 }
 
 TEST_CASE("presence replies and leave replies are other frames") {
-  CHECK(classify_server_text(R"({"leave": "7"})").kind == FrameKind::kOther);
+  CHECK(classify_server_text(R"({"leave": "7"})").kind == frame_kind::other);
   CHECK(classify_server_text(R"({"type": 6, "room": 7, "data": {"users": {}}})").kind ==
-        FrameKind::kOther);
+        frame_kind::other);
 }

@@ -8,14 +8,14 @@ using namespace whisper_bench;
 
 TEST_CASE("one cookie per line, blank lines, comments and CRLF ignored") {
   std::istringstream in("sessionid=abc\r\n\n# made by bench-users\n  sessionid=def  \n");
-  CookieList list = parse_cookie_lines(in);
+  cookie_list list = parse_cookie_lines(in);
   CHECK(list.error.empty());
   CHECK(list.cookies == std::vector<std::string>{"sessionid=abc", "sessionid=def"});
 }
 
 TEST_CASE("a line that is not name=value is an error naming the line") {
   std::istringstream in("sessionid=abc\nnonsense\n");
-  CookieList list = parse_cookie_lines(in);
+  cookie_list list = parse_cookie_lines(in);
   CHECK(list.cookies.empty());
   CHECK(list.error.find("line 2") != std::string::npos);
 }
@@ -33,6 +33,6 @@ TEST_CASE("a file without cookies is refused") {
 }
 
 TEST_CASE("a missing file is reported by name") {
-  CookieList list = load_cookie_file("/nonexistent/cookies.txt");
+  cookie_list list = load_cookie_file("/nonexistent/cookies.txt");
   CHECK(list.error.find("/nonexistent/cookies.txt") != std::string::npos);
 }

@@ -4,13 +4,13 @@
 
 #include <cstdint>
 
-using whisper_bench::Histogram;
+using whisper_bench::histogram;
 
 TEST_CASE("values below 256 are counted exactly") {
   for (std::uint64_t v = 0; v < 256; ++v) {
-    auto index = Histogram::index_of(v);
-    CHECK(Histogram::lowest_of(index) == v);
-    CHECK(Histogram::highest_of(index) == v);
+    auto index = histogram::index_of(v);
+    CHECK(histogram::lowest_of(index) == v);
+    CHECK(histogram::highest_of(index) == v);
   }
 }
 
@@ -18,10 +18,10 @@ TEST_CASE("every value lands in a bucket that contains it, within 1/128") {
   std::uint64_t v = 1;
   while (v < (1ULL << 62)) {
     for (std::uint64_t probe : {v, v + 1, v * 3 / 2, 2 * v - 1}) {
-      auto index = Histogram::index_of(probe);
-      CHECK(Histogram::lowest_of(index) <= probe);
-      CHECK(Histogram::highest_of(index) >= probe);
-      auto width = Histogram::highest_of(index) - Histogram::lowest_of(index);
+      auto index = histogram::index_of(probe);
+      CHECK(histogram::lowest_of(index) <= probe);
+      CHECK(histogram::highest_of(index) >= probe);
+      auto width = histogram::highest_of(index) - histogram::lowest_of(index);
       CHECK(width <= probe / 128);
     }
     v *= 2;
@@ -29,9 +29,9 @@ TEST_CASE("every value lands in a bucket that contains it, within 1/128") {
 }
 
 TEST_CASE("bucket indices grow with the value and leave no gaps") {
-  std::size_t previous = Histogram::index_of(1000);
+  std::size_t previous = histogram::index_of(1000);
   for (std::uint64_t v = 1001; v < 200000; ++v) {
-    auto index = Histogram::index_of(v);
+    auto index = histogram::index_of(v);
     CHECK(index >= previous);
     CHECK(index <= previous + 1);
     previous = index;
@@ -39,7 +39,7 @@ TEST_CASE("bucket indices grow with the value and leave no gaps") {
 }
 
 TEST_CASE("the largest value fits in the table") {
-  Histogram h;
+  histogram h;
   h.record(UINT64_MAX);
   CHECK(h.count() == 1);
   CHECK(h.max() == UINT64_MAX);
@@ -47,7 +47,7 @@ TEST_CASE("the largest value fits in the table") {
 }
 
 TEST_CASE("percentiles of 1..100000 are within 1% of the true ones") {
-  Histogram h;
+  histogram h;
   for (std::uint64_t v = 1; v <= 100000; ++v) h.record(v);
   CHECK(h.count() == 100000);
   CHECK(h.min() == 1);
@@ -63,7 +63,7 @@ TEST_CASE("percentiles of 1..100000 are within 1% of the true ones") {
 }
 
 TEST_CASE("one slow outlier shows in max and p99.9 but not in p99") {
-  Histogram h;
+  histogram h;
   for (int i = 0; i < 999; ++i) h.record(1000);
   h.record(5000000);
   CHECK(h.percentile(99) <= 1010);
@@ -72,7 +72,7 @@ TEST_CASE("one slow outlier shows in max and p99.9 but not in p99") {
 }
 
 TEST_CASE("merging two histograms equals recording everything in one") {
-  Histogram a, b, all;
+  histogram a, b, all;
   for (std::uint64_t v = 1; v < 5000; v += 3) {
     a.record(v);
     all.record(v);
@@ -89,7 +89,7 @@ TEST_CASE("merging two histograms equals recording everything in one") {
 }
 
 TEST_CASE("an empty histogram reports zeros") {
-  Histogram h;
+  histogram h;
   CHECK(h.count() == 0);
   CHECK(h.min() == 0);
   CHECK(h.max() == 0);

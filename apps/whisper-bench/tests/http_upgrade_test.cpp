@@ -21,7 +21,7 @@ TEST_CASE("a response is incomplete until the blank line") {
 
 TEST_CASE("status and header size are found, frames after the headers are left alone") {
   std::string response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
-  UpgradeResponse r = parse_upgrade_response(response + "\x81\x02hi");
+  upgrade_response r = parse_upgrade_response(response + "\x81\x02hi");
   CHECK(r.complete);
   CHECK(r.status == 101);
   CHECK(r.header_size == response.size());

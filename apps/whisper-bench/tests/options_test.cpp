@@ -8,7 +8,7 @@ using namespace whisper_bench;
 
 namespace {
 
-ParseResult parse(std::vector<const char*> args) {
+parse_result parse(std::vector<const char*> args) {
   args.insert(args.begin(), "whisper-bench");
   return parse_options(static_cast<int>(args.size()), args.data());
 }
@@ -33,11 +33,11 @@ TEST_CASE("malformed room id lists are refused") {
 }
 
 TEST_CASE("a fanout command line fills every field") {
-  ParseResult r =
+  parse_result r =
       parse({"fanout", "--port", "9000", "--cookies", "c.txt", "--room-ids", "1-10", "-c", "1000",
              "-s", "10", "-w", "16", "--threads", "2", "-d", "10", "--warmup", "1"});
   REQUIRE(r.ok);
-  CHECK(r.options.mode == Mode::kFanout);
+  CHECK(r.options.mode == mode::fanout);
   CHECK(r.options.ports == std::vector<int>{9000});
   CHECK(r.options.room_ids.size() == 10);
   CHECK(r.options.connections == 1000);
@@ -51,7 +51,7 @@ TEST_CASE("a fanout command line fills every field") {
 }
 
 TEST_CASE("non-loopback targets are refused") {
-  ParseResult r = parse({"fanout", "--host", "10.0.0.1", "--cookies", "c", "--room-ids", "1"});
+  parse_result r = parse({"fanout", "--host", "10.0.0.1", "--cookies", "c", "--room-ids", "1"});
   CHECK_FALSE(r.ok);
   CHECK(r.message.find("loopback") != std::string::npos);
   CHECK_FALSE(is_loopback_ipv4("localhost"));
@@ -65,26 +65,26 @@ TEST_CASE("modes that talk to a server need cookies and rooms; selftest needs ne
 }
 
 TEST_CASE("more senders than connections is refused") {
-  ParseResult r = parse({"fanout", "--cookies", "c", "--room-ids", "1", "-c", "5", "-s", "6"});
+  parse_result r = parse({"fanout", "--cookies", "c", "--room-ids", "1", "-c", "5", "-s", "6"});
   CHECK_FALSE(r.ok);
 }
 
 TEST_CASE("an unknown mode or option is an error with a message, not an exception") {
-  ParseResult r = parse({"explode"});
+  parse_result r = parse({"explode"});
   CHECK_FALSE(r.ok);
   CHECK_FALSE(r.message.empty());
   CHECK_FALSE(parse({"selftest", "--no-such-option"}).ok);
 }
 
 TEST_CASE("--help is reported as help") {
-  ParseResult r = parse({"--help"});
+  parse_result r = parse({"--help"});
   CHECK(r.help);
   CHECK(r.message.find("--window") != std::string::npos);
 }
 
 TEST_CASE("--port takes one port or a comma list of servers sharing rooms") {
   CHECK(parse({"selftest"}).options.ports == std::vector<int>{8000});
-  ParseResult r =
+  parse_result r =
       parse({"fanout", "--port", "18080,18081", "--cookies", "c", "--room-ids", "1-10"});
   REQUIRE(r.ok);
   CHECK(r.options.ports == std::vector<int>{18080, 18081});
@@ -97,7 +97,7 @@ TEST_CASE("--port takes one port or a comma list of servers sharing rooms") {
 }
 
 TEST_CASE("--server-pid takes one process or a comma list") {
-  ParseResult r = parse({"idle", "--server-pid", "12,34", "--cookies", "c", "--room-ids", "1"});
+  parse_result r = parse({"idle", "--server-pid", "12,34", "--cookies", "c", "--room-ids", "1"});
   REQUIRE(r.ok);
   CHECK(r.options.server_pids == std::vector<int>{12, 34});
   CHECK(parse({"selftest"}).options.server_pids.empty());

@@ -8,16 +8,16 @@ using namespace whisper_bench;
 // The whole client path over real loopback sockets: connect, upgrade, join, then
 // frames decoded, classified and timed, against the built-in blaster.
 TEST_CASE("the selftest receives blasted frames through the full client path without errors") {
-  Options options;
-  options.mode = Mode::kSelftest;
-  options.connections = 3;
-  options.warmup_s = 0.1;
-  options.duration_s = 0.3;
-  RunContext context;
-  context.options = &options;
+  options opts;
+  opts.mode = mode::selftest;
+  opts.connections = 3;
+  opts.warmup_s = 0.1;
+  opts.duration_s = 0.3;
+  run_context context;
+  context.options = &opts;
   context.target.path = "/chat/stream/";
   context.target.upgrade_host = "127.0.0.1";
-  context.deadline_ns = now_ns() + 20 * kNsPerSec;
+  context.deadline_ns = now_ns() + 20 * ns_per_sec;
   const std::string result = run_selftest(context).str();
   CHECK(result.find("\"ok\":true") != std::string::npos);
   CHECK(result.find("\"protocol_errors\":0") != std::string::npos);
