@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     if (found == users_by_token.end()) return whisper::auth_result::refuse("unknown token", 401);
     return whisper::auth_result::accept(found->second);
   };
-  auto pages = [](whisper::request&&, whisper::net::http_responder respond) {
+  auto pages = [](whisper::request&&, const whisper::net::http_responder& respond) {
     respond({200, {{"Content-Type", "text/plain"}}, "connect to /chat/stream/?token=...\n"});
   };
 
