@@ -6,7 +6,7 @@ what=${1:-test}
 
 run_pkgs=(build-essential cmake pkg-config libasio-dev libwebsocketpp-dev libboost-json1.81-dev
           libargon2-dev libsqlite3-dev libhiredis-dev libcli11-dev libspdlog-dev libfmt-dev
-          libtomlplusplus-dev libssl-dev doctest-dev libsystemd-dev)
+          libtomlplusplus-dev libssl-dev doctest-dev libsystemd-dev liburing-dev)
 test_pkgs=(redis-server python3-websockets python3-yaml systemd chromium nodejs npm clang libclang-rt-14-dev
            clang-format clang-tidy cppcheck gcovr nginx openssl)
 
