@@ -80,6 +80,11 @@ if(TARGET whisper_asio)
     set(WHISPER_ASIO_NEEDS_OPENSSL ON)
     set(_asio_pc_requires "whisper, spdlog, openssl")
   endif()
+  # io_uring: the static library's batched send path links liburing.
+  if("${_asio_links};${_asio_iface}" MATCHES "PkgConfig::URING")
+    set(WHISPER_ASIO_NEEDS_URING ON)
+    string(APPEND _asio_pc_requires ", liburing")
+  endif()
   # websocketpp is the transport's implementation detail: a public header that includes it
   # would make every embedder install libwebsocketpp-dev. Say so here, and have the
   # package ask for it rather than fail deep in a compile.

@@ -30,8 +30,10 @@ def child_environment(extra=None):
     """The environment for the server under test: without any WHISPER_* variable of the
     test run's own (WHISPER_SERVER_BIN, WHISPER_FAULTS_SANITIZED, WHISPER_STAGES...: the
     server warns about WHISPER_* names it does not know, and settings must come from the
-    test alone); a test passes the ones it means in `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WHISPER_")}
+    test alone); a test passes the ones it means in `extra`. WHISPER_IO_BACKEND passes
+    through: ctest runs the transport's suites once per io backend with it."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("WHISPER_") or k == "WHISPER_IO_BACKEND"}
     env.update(extra or {})
     return env
 

@@ -172,6 +172,7 @@ int run_server(const server_config& requested, const serve_context& serving) {
   options.address = address;
   options.port = port;
   options.threads = config.threads;
+  options.backend = net::parse_io_backend(config.io_backend).value_or(net::io_backend::automatic);
   options.allowed_hosts = config.allowed_hosts;
   options.trusted_proxies = net::trusted_proxy_list(config.trusted_proxies);
   options.limits = config.limits;
@@ -192,10 +193,11 @@ int run_server(const server_config& requested, const serve_context& serving) {
   const std::string host = address.find(':') == std::string::npos ? address : "[" + address + "]";
   log->info(
       "whisper-server {} listening on {}://{}:{}/ (config file {}, database {}, channel layer "
-      "{}, metrics {}, max_connections {})",
+      "{}, io backend {}, metrics {}, max_connections {})",
       whisper::version, config.tls_enabled() ? "https" : "http", host, server.port(),
       serving.config_file.empty() ? "none" : serving.config_file, config.database,
-      backend.description(), config.metrics, options.max_connections);
+      backend.description(), net::to_string(server.backend()), config.metrics,
+      options.max_connections);
   log->flush();
   {
     signal_watcher watcher(server, *log,

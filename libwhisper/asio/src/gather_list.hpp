@@ -43,6 +43,9 @@ class gather_list {
         iov_(space.iovecs.data()),
         max_bytes_(limits.gather_bytes),
         max_iovecs_(limits.gather_iovecs) {}
+  /// Over a slice of a batch's arena (send_ring): `max_bytes` and `max_iovecs` free there.
+  gather_list(char* buffer, std::size_t max_bytes, iovec* iov, std::size_t max_iovecs)
+      : buffer_(buffer), iov_(iov), max_bytes_(max_bytes), max_iovecs_(max_iovecs) {}
 
   /// Whether a frame that copies `copied_bytes` (and may refer to one payload) fits.
   bool room_for(std::size_t copied_bytes) const {
@@ -63,6 +66,14 @@ class gather_list {
   }
   iovec* data() { return iov_; }
   std::size_t count() const { return count_; }
+  /// Bytes copied into the buffer so far.
+  std::size_t copied() const { return used_; }
+  /// Bytes the iovecs cover (copied and referenced).
+  std::size_t total() const {
+    std::size_t sum = 0;
+    for (std::size_t i = 0; i < count_; ++i) sum += iov_[i].iov_len;
+    return sum;
+  }
 
  private:
   // Copied bytes at the end of the buffer: they extend the last iovec when it ends there.

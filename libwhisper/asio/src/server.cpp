@@ -112,10 +112,26 @@ void check_transport_limits(const transport_limits& t) {
   if (t.gather_iovecs < 2 || t.gather_iovecs > 1024) {
     throw std::invalid_argument("transport_limits: gather_iovecs must be 2..1024 (UIO_MAXIOV)");
   }
+  if (t.batch_sends < 1 || t.batch_sends > 4096) {
+    throw std::invalid_argument("transport_limits: batch_sends must be 1..4096");
+  }
   if (t.gather_bytes < t.copy_threshold_bytes + max_header) {
     throw std::invalid_argument(
         "transport_limits: gather_bytes must hold one copied frame (copy_threshold_bytes + 14)");
   }
+}
+
+// Settles io_backend::automatic, once per server: the workers read the result.
+io_backend resolve_backend(io_backend wanted) {
+  if (wanted == io_backend::epoll) return wanted;
+  std::string why_not;
+  if (io_uring_available(&why_not)) return io_backend::io_uring;
+  if (wanted == io_backend::io_uring) {
+    throw backend_error("io_backend io_uring: " + why_not +
+                        "; use io_backend auto (falls back to epoll) or epoll");
+  }
+  spdlog::info("io backend: epoll, one sendmsg per connection ({})", why_not);
+  return io_backend::epoll;
 }
 
 }  // namespace
@@ -172,6 +188,7 @@ server::server(server_options options, whisper::chat_hub& hub, whisper::authenti
     : impl_(std::make_unique<impl>(std::move(options), hub, std::move(authenticate),
                                    std::move(http))) {
   check_transport_limits(impl_->context.options.transport);
+  impl_->context.options.backend = resolve_backend(impl_->context.options.backend);
   unsigned threads = impl_->context.options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
@@ -186,6 +203,7 @@ server::server(server_options options, whisper::chat_hub& hub, whisper::authenti
     : impl_(std::make_unique<impl>(std::move(options), hub, std::move(authenticate),
                                    std::move(http))) {
   check_transport_limits(impl_->context.options.transport);
+  impl_->context.options.backend = resolve_backend(impl_->context.options.backend);
   impl_->embedded = true;
   impl_->workers.push_back(std::make_unique<worker>(impl_->context, io));
   impl_->retry_timer = std::make_unique<asio::steady_timer>(io);
@@ -243,10 +261,14 @@ void server::listen() {
   } catch (const std::system_error& e) {
     throw bind_error(bind_message(where, options.address, e));
   }
-  spdlog::info("listening on {}://{}:{} with {} io threads",
+  spdlog::info("listening on {}://{}:{} with {} io threads, io backend {}",
                !options.tls.enabled() ? "http" : "https", options.address, impl_->port,
-               impl_->workers.size());
+               impl_->workers.size(), to_string(options.backend));
   impl_->accept();
+}
+
+io_backend server::backend() const {
+  return impl_->context.options.backend;
 }
 
 std::uint16_t server::port() const {

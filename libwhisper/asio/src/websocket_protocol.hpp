@@ -89,6 +89,9 @@ class websocket_protocol {
   /// `bytes` of the last batch reached the peer (all of it or a part): whole frames
   /// leave the queue's bound, a partial one resumes at the right byte next time.
   void account(std::size_t bytes);
+  /// Whether frames taken for writing are still not (fully) written: the last write
+  /// had no room for them all.
+  bool write_pending() const { return pending_index_ < pending_.size(); }
   /// Drops what is left to write (the connection ends, or the close frame is out).
   void drop_pending();
   /// Refuses further frames (the connection ended).

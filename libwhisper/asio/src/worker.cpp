@@ -1,5 +1,7 @@
 #include "worker.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <asio/post.hpp>
 #include <iterator>
 #include <vector>
@@ -28,6 +30,7 @@ worker::worker(server_context& context, asio::io_context& embedder_io)
 worker::~worker() {
   // Sessions own sockets of this io_context: end them while it is still alive.
   connections_.clear();
+  ring_.reset();
   scheduled_.clear();
   flushing_.clear();
   inbox_.clear();
@@ -103,8 +106,29 @@ void worker::flush_scheduled() {
   // Swap first: a flush may schedule its writer again (more than one turn's worth
   // queued), and that belongs to the next turn, after the other connections.
   flushing_.swap(scheduled_);
-  for (const auto& writer : flushing_) writer->flush_queued();
+  if (send_ring* ring = batch_ring()) {
+    const std::uint64_t submissions = ring->submissions();
+    const std::uint64_t sends = ring->sends();
+    for (const auto& writer : flushing_) writer->flush_batched(*ring);
+    ring->submit();  // before clear(): the ring's senders must be alive to hear back
+    context_.stats.batch_submissions.fetch_add(ring->submissions() - submissions,
+                                               std::memory_order_relaxed);
+    context_.stats.batched_sends.fetch_add(ring->sends() - sends, std::memory_order_relaxed);
+  } else {
+    for (const auto& writer : flushing_) writer->flush_queued();
+  }
   flushing_.clear();
+}
+
+send_ring* worker::batch_ring() {
+  if (ring_ || ring_failed_ || context_.options.backend != io_backend::io_uring) return ring_.get();
+  std::string why_not;
+  ring_ = send_ring::create(context_.options.transport, why_not);
+  if (!ring_) {
+    ring_failed_ = true;
+    spdlog::warn("io thread: no io_uring ({}); this thread writes with sendmsg", why_not);
+  }
+  return ring_.get();
 }
 
 void worker::flush_inbox() {

@@ -19,6 +19,7 @@
 #include "connection_counter.hpp"
 #include "log_rate_limit.hpp"
 #include "refused_origin_log.hpp"
+#include "send_ring.hpp"
 #include "whisper/asio/http.hpp"
 #include "whisper/asio/server.hpp"
 #include "whisper/user.hpp"
@@ -83,11 +84,15 @@ class tracked_connection {
 
 /// Something with queued output that the worker writes out once per loop turn.
 ///
-/// Thread safety: flush_queued() is called on the worker's io thread only.
+/// Thread safety: called on the worker's io thread only.
 class queued_writer {
  public:
   virtual ~queued_writer() = default;
+  /// Writes now, with system calls of its own (the epoll backend).
   virtual void flush_queued() = 0;
+  /// Adds its next write to the turn's batch (the io_uring backend); the worker submits
+  /// the batch once every writer of the turn is in.
+  virtual void flush_batched(send_ring& ring) = 0;
 };
 
 /// One io thread's context and connections.
@@ -137,6 +142,9 @@ class worker {
  private:
   void sweep();
   void flush_scheduled();
+  /// The thread's ring (io_uring backend), made on first use on the io thread; nullptr
+  /// on the epoll backend, or when the ring could not be made (logged once).
+  send_ring* batch_ring();
   void flush_inbox();
 
   server_context& context_;
@@ -151,6 +159,8 @@ class worker {
   // (inbox_, under inbox_mutex_), each list with at most one flush posted at a time.
   // Declared after io_: they may hold the last reference to a connection whose socket
   // belongs to io_, so they must go first.
+  std::unique_ptr<send_ring> ring_;
+  bool ring_failed_ = false;
   std::vector<std::shared_ptr<queued_writer>> scheduled_;
   std::vector<std::shared_ptr<queued_writer>> flushing_;  // scratch, kept for its capacity
   bool flush_posted_ = false;

@@ -1,7 +1,8 @@
 // One WebSocket client after the 101: whisper::connection for the core, and the I/O shell
 // around its sans-IO websocket_protocol (RFC 6455 framing, the one ordered, bounded queue
 // every frame, pong and the close go through): reads into the thread's shared buffer,
-// writes in gathered sendmsg calls (TLS: one coalesced write), one writer per connection.
+// writes in gathered sendmsg calls or, on the io_uring backend, in the io thread's batch
+// (TLS: one coalesced write), one writer per connection.
 #pragma once
 
 #include <asio/ip/tcp.hpp>
@@ -28,6 +29,7 @@ namespace whisper::net {
 class ws_connection final : public whisper::connection,
                             public tracked_connection,
                             public queued_writer,
+                            public batched_sender,
                             public std::enable_shared_from_this<ws_connection> {
  public:
   ws_connection(worker& owner, connection_socket socket, whisper::user who,
@@ -52,6 +54,10 @@ class ws_connection final : public whisper::connection,
 
   // queued_writer
   void flush_queued() override { flush(); }
+  void flush_batched(send_ring& ring) override;
+
+  // batched_sender
+  void sent(int result, std::size_t attempted) override;
 
  private:
   void wait_readable();
@@ -66,6 +72,7 @@ class ws_connection final : public whisper::connection,
   void request_flush();
   void flush();
   bool write_some();
+  void wait_writable();
   void finish(int code);
 
   worker& owner_;
@@ -79,6 +86,7 @@ class ws_connection final : public whisper::connection,
   whisper::rate_limiter control_limit_;  // pings and pongs the client sends
 
   bool waiting_writable_ = false;  // plain: waiting for POLLOUT; TLS: a write in flight
+  bool in_batch_ = false;          // a write of ours is in the turn's send_ring
   std::atomic<bool> slow_counted_{false};
   bool finished_ = false;
   bool ping_outstanding_ = false;

@@ -1,6 +1,7 @@
 // The one writer of a ws_connection: writes the batches its websocket_protocol builds
 // (data frames, pongs, the close frame, the 101 answer, in order) with gathered sendmsg
-// calls, or on TLS as one coalesced asynchronous write, and accounts what was written.
+// calls, or as one entry of the io thread's send_ring (io_uring backend), or on TLS as
+// one coalesced asynchronous write, and accounts what was written.
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -12,7 +13,7 @@
 namespace whisper::net {
 
 void ws_connection::flush() {
-  if (finished_ || waiting_writable_) return;
+  if (finished_ || waiting_writable_ || in_batch_) return;
   const int rounds = owner_.context().options.transport.write_rounds;
   for (int round = 0; round < rounds; ++round) {
     if (!(socket_.secure() ? write_tls() : write_some())) return;
@@ -31,13 +32,7 @@ bool ws_connection::write_some() {
   if (sent < 0) {
     if (errno == EINTR) return true;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      // The peer is not reading fast enough: resume when the socket can take more.
-      waiting_writable_ = true;
-      socket_.tcp().async_wait(asio::ip::tcp::socket::wait_write,
-                               [self = shared_from_this()](const asio::error_code& ec) {
-                                 self->waiting_writable_ = false;
-                                 if (!ec) self->flush();
-                               });
+      wait_writable();
       return false;
     }
     finish(1006);
@@ -49,6 +44,45 @@ bool ws_connection::write_some() {
     return false;
   }
   return true;
+}
+
+void ws_connection::wait_writable() {
+  // The peer is not reading fast enough: resume when the socket can take more. (The
+  // resumed flush writes directly, not through the batch: a socket that just drained
+  // is one connection, not a turn's worth.)
+  waiting_writable_ = true;
+  socket_.tcp().async_wait(asio::ip::tcp::socket::wait_write,
+                           [self = shared_from_this()](const asio::error_code& ec) {
+                             self->waiting_writable_ = false;
+                             if (!ec) self->flush();
+                           });
+}
+
+void ws_connection::flush_batched(send_ring& ring) {
+  // Scheduled twice in one turn: the first write is in the batch already, and a second
+  // write of the same socket in one submission could land out of order.
+  if (finished_ || waiting_writable_ || in_batch_) return;
+  if (socket_.secure()) return flush();
+  const transport_limits& limits = owner_.context().options.transport;
+  gather_list out = ring.next_gather();
+  if (!protocol_.next_write(out, limits.copy_threshold_bytes)) return;
+  in_batch_ = true;
+  ring.add(socket_.tcp().native_handle(), out, this);
+}
+
+void ws_connection::sent(int result, std::size_t attempted) {
+  in_batch_ = false;
+  if (finished_) return;
+  if (result == -EAGAIN || result == -EWOULDBLOCK) return wait_writable();
+  if (result == -EINTR) return request_flush();
+  if (result < 0) return finish(1006);
+  const auto written = static_cast<std::size_t>(result);
+  protocol_.account(written);
+  if (protocol_.close_written()) return close_frame_written();
+  if (written < attempted) return wait_writable();  // the socket's buffer is full
+  // One write per connection per turn: what the arena did not hold goes next turn,
+  // behind the thread's other connections (the epoll path's write_rounds, in turns).
+  if (protocol_.write_pending()) request_flush();
 }
 
 bool ws_connection::write_tls() {

@@ -1,5 +1,7 @@
 #include "support/test_server.hpp"
 
+#include <cstdlib>
+
 namespace whisper_test {
 
 namespace {
@@ -24,6 +26,10 @@ test_server::test_server(configure_fn configure, whisper::net::http_handler http
   options.port = 0;
   options.threads = 2;
   options.limits.handshake_timeout = std::chrono::seconds(2);
+  // ctest runs the server tests once per io backend (net.server, net.server.epoll).
+  if (const char* backend = std::getenv("WHISPER_IO_BACKEND")) {
+    options.backend = whisper::net::parse_io_backend(backend).value();
+  }
   if (configure) configure(options);
 
   whisper::hub_options hub_options;

@@ -152,6 +152,7 @@ const std::vector<std::pair<std::string, key_spec>>& key_table() {
       {"argon2_time_cost", argon2_key(&whisper::argon2_params::time_cost, 1, 100)},
       {"argon2_memory_kib", argon2_key(&whisper::argon2_params::memory_kib, 8, 4LL * 1024 * 1024)},
       {"argon2_parallelism", argon2_key(&whisper::argon2_params::parallelism, 1, 64)},
+      {"io_backend", text_key(&server_config::io_backend)},
       {"channel_layer", text_key(&server_config::channel_layer)},
       {"redis_url", text_key(&server_config::redis_url)},
       {"redis_prefix", text_key(&server_config::redis_prefix)},

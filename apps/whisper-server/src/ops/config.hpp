@@ -26,6 +26,8 @@ class config_error : public std::runtime_error {
 struct server_config {
   std::string listen = "127.0.0.1:8000";
   unsigned threads = 0;
+  /// "auto" (io_uring where the kernel allows it, else epoll), "io_uring", "epoll".
+  std::string io_backend = "auto";
   std::string database = "whisper.db";
   std::vector<std::string> allowed_hosts;
   /// Reverse proxies (addresses, CIDR networks) whose X-Forwarded-For / Forwarded names

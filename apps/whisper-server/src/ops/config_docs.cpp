@@ -56,6 +56,10 @@ std::vector<config_key_doc> build_table() {
       {"listen", "HOST:PORT", "address and port to listen on ([::1]:PORT for IPv6, port 0: any)",
        field(&c::listen)},
       {"threads", "INT", "network threads; 0: one per core", field(&c::threads)},
+      {"io_backend", "auto|io_uring|epoll",
+       "how WebSocket writes reach the kernel: io_uring batches a loop turn's writes into "
+       "one system call; auto uses it where the kernel allows and falls back to epoll",
+       field(&c::io_backend)},
       {"database", "PATH", "the SQLite file (create it with `whisper-server migrate`)",
        field(&c::database)},
       {"allowed_hosts", "LIST",

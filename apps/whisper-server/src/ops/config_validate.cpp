@@ -27,6 +27,11 @@ void validate_config(const server_config& config) {
                          " must be one of trace, debug, info, warn, error, critical, off");
     }
   }
+  if (config.io_backend != "auto" && config.io_backend != "io_uring" &&
+      config.io_backend != "epoll") {
+    throw config_error("io_backend must be \"auto\", \"io_uring\" or \"epoll\", not \"" +
+                       config.io_backend + "\"");
+  }
   if (config.channel_layer != "memory" && config.channel_layer != "redis") {
     throw config_error("channel_layer must be \"memory\" or \"redis\", not \"" +
                        config.channel_layer + "\"");

@@ -108,6 +108,11 @@ void render_transport(exposition& out, const net::server_stats& t) {
   out.sample("whisper_transport_closes_total", get(t.closed_slow), "{reason=\"slow\"}");
   out.single("whisper_tls_handshakes_failed_total", "counter", "TLS handshakes that failed.",
              get(t.tls_handshake_failed));
+  // io_backend io_uring: sends per submission is how much one kernel entry carried.
+  out.single("whisper_transport_batched_sends_total", "counter",
+             "WebSocket writes handed to the kernel through io_uring.", get(t.batched_sends));
+  out.single("whisper_transport_batch_submissions_total", "counter",
+             "io_uring submissions that carried them.", get(t.batch_submissions));
 }
 
 void render_http_responses(exposition& out, const http_response_counter& responses) {

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "whisper/asio/http.hpp"
+#include "whisper/asio/io_backend.hpp"
 #include "whisper/asio/tls_options.hpp"
 #include "whisper/asio/transport_limits.hpp"
 #include "whisper/asio/trusted_proxies.hpp"
@@ -63,6 +64,9 @@ struct server_options {
   tls_options tls;
   /// Buffer sizes and per-turn budgets of the transport itself.
   transport_limits transport;
+  /// How WebSocket writes reach the kernel: batched through io_uring, or one sendmsg
+  /// per connection (see io_backend.hpp). The constructor settles `automatic`.
+  io_backend backend = io_backend::automatic;
 };
 
 /// Counters of the transport.
@@ -82,7 +86,9 @@ struct server_stats {
       refused_ip_limit{0},      // connections closed at accept: max_connections_per_ip
       refused_user_limit{0},    // upgrades answered 429: max_connections_per_user
       refused_server_full{0},   // upgrades answered 503: max_connections
-      tls_handshake_failed{0};  // TLS handshakes that failed or timed out
+      tls_handshake_failed{0},  // TLS handshakes that failed or timed out
+      batched_sends{0},         // WebSocket writes handed to the kernel through io_uring
+      batch_submissions{0};     // io_uring submissions carrying them (sends per kernel entry)
 };
 
 /// listen() could not bind; the message names the address and the cause (the caller
@@ -100,6 +106,13 @@ class tls_error : public std::runtime_error {
   using runtime_error::runtime_error;
 };
 
+/// The constructor was asked for io_backend::io_uring where it cannot run; the message
+/// says why and names the fallback. Thread safety: an exception value.
+class backend_error : public std::runtime_error {
+ public:
+  using runtime_error::runtime_error;
+};
+
 /// The HTTP + WebSocket server.
 ///
 /// Thread safety: construct, listen() and port() from one thread before run(); run()
@@ -108,7 +121,8 @@ class tls_error : public std::runtime_error {
 /// io_context: construct, listen(), start() and stop() on the thread running it.
 class server {
  public:
-  /// A server on its own io threads (options.threads of them): call run().
+  /// A server on its own io threads (options.threads of them): call run(). Throws
+  /// std::invalid_argument (transport limits), backend_error.
   server(server_options options, whisper::chat_hub& hub, whisper::authenticator authenticate,
          http_handler http);
   /// A server on the embedder's io_context (options.threads is ignored): call listen()
@@ -138,6 +152,8 @@ class server {
   /// them up to grace, then end run().
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
   const server_stats& stats() const;
+  /// The backend in use: io_uring or epoll, never automatic.
+  io_backend backend() const;
 
  private:
   struct impl;
