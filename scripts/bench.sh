@@ -13,6 +13,11 @@
 #                    w1_redis, which W1 across two processes sharing a Redis: name it to run it)
 #   BENCH_PORT       server port (default 18080; w1_redis's second server uses the next one)
 #   BENCH_SKIP_BUILD set to 1 to use the binaries already built
+#   BENCH_IO_BACKENDS     io backends of the server to compare, e.g. "epoll io_uring": each
+#                         run of each workload is made once per backend, back to back
+#                         (alternating, so the machine's drift hits both alike), and the
+#                         table has a row per workload@backend. Default: the server's own
+#                         choice (io_backend auto)
 #   BENCH_SERVER_THREADS  whisper-server's io threads (default 1)
 #   BENCH_SERVER_CPUS     taskset list for the server(s) and Redis (default 0)
 #   BENCH_BENCH_CPUS      taskset list for whisper-bench (default 1)
@@ -160,7 +165,7 @@ w1() { # window, json file
 }
 
 run_workload() {
-  local name=$1 run=$2 out=$work/$1.$2.json
+  local name=$1 run=$2 out=$work/$1${3:+@$3}.$2.json
   case $name in
     selftest)  # the bench's own ceiling: no server, blaster and receiver on two cores
       "$bench_bin" selftest -c 4 --warmup 1 -d "$duration" --json-out "$out" | grep -v '^{'
@@ -210,15 +215,30 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "kernel $(uname -r); server(s) and redis on cpu $server_cpu, bench on cpu $bench_cpu; $runs runs x ${duration}s"
 echo "whisper-bench: ${bench_threads} thread(s)${busy_poll:+, busy-polling}; server: ${server_threads} io thread(s)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
+io_backends=${BENCH_IO_BACKENDS:-}
+rows=""
 for name in $workloads; do
   for run in $(seq 1 "$runs"); do
-    echo "== $name run $run"
-    run_workload "$name" "$run" || echo "bench.sh: $name run $run failed"
+    if [[ -z $io_backends || $name == selftest* || $name == sweep || $name == w1_redis ]]; then
+      echo "== $name run $run"
+      run_workload "$name" "$run" || echo "bench.sh: $name run $run failed"
+      continue
+    fi
+    for backend in $io_backends; do
+      echo "== $name@$backend run $run"
+      WHISPER_IO_BACKEND=$backend run_workload "$name" "$run" "$backend" ||
+        echo "bench.sh: $name@$backend run $run failed"
+    done
   done
+  if [[ -z $io_backends || $name == selftest* || $name == sweep || $name == w1_redis ]]; then
+    rows+=" $name"
+  else
+    for backend in $io_backends; do rows+=" $name@$backend"; done
+  fi
 done
 
 # Medians of the headline figure of each workload, and every run's JSON, in one file.
-/usr/bin/python3 - "$work" "$results" "$runs" "$sweep_rates" "$plot" $workloads <<'PY'
+/usr/bin/python3 - "$work" "$results" "$runs" "$sweep_rates" "$plot" $rows <<'PY'
 import json, os, shutil, statistics, subprocess, sys, datetime, platform
 work, results, runs, rates, plot, names = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
                                            sys.argv[4].split(), sys.argv[5], sys.argv[6:])
@@ -261,7 +281,7 @@ def fmt(value, spec="%.4g"):
     return "-" if value is None else spec % value
 
 if names:
-    print("\n%-17s %-22s %11s %8s %8s %9s %9s  %-3s" % ("workload", "figure", "median",
+    print("\n%-21s %-22s %11s %8s %8s %9s %9s  %-3s" % ("workload", "figure", "median",
           "srv cpu%", "bch cpu%", "srv us/u", "bch us/u", "ok"))
 notes_lines = []
 for name in names:
@@ -271,7 +291,7 @@ for name in names:
         if os.path.exists(path):
             with open(path) as f:
                 rows.append(json.load(f))
-    label, pick = headline[name]
+    label, pick = headline[name.split("@")[0]]
     good = [r for r in rows if "error" not in r]
     values = [pick(r) for r in good]
     median = statistics.median(values) if values else None
@@ -280,14 +300,14 @@ for name in names:
                                       "server_cpu_us_per_unit", "bench_cpu_us_per_unit")}
     out["workloads"][name] = {"figure": label, "median": median, "values": values,
                               "all_ok": ok, "cpu_medians": cpu, "runs": rows}
-    print("%-17s %-22s %11s %8s %8s %9s %9s  %-3s" % (name, label, fmt(median),
+    print("%-21s %-22s %11s %8s %8s %9s %9s  %-3s" % (name, label, fmt(median),
           fmt(cpu["server_cpu_percent"], "%.0f"), fmt(cpu["bench_cpu_percent"], "%.0f"),
           fmt(cpu["server_cpu_us_per_unit"], "%.3g"), fmt(cpu["bench_cpu_us_per_unit"], "%.3g"),
           "yes" if ok else "NO"))
     note = "runs: " + ", ".join("%.4g" % v for v in values)
-    if name in extra and good:
-        note += "; " + "; ".join(extra[name](r) for r in good)
-    notes_lines.append("%-17s %s" % (name, note))
+    if name.split("@")[0] in extra and good:
+        note += "; " + "; ".join(extra[name.split("@")[0]](r) for r in good)
+    notes_lines.append("%-21s %s" % (name, note))
 if notes_lines:
     print("\n" + "\n".join(notes_lines))
 
