@@ -26,18 +26,18 @@ constexpr int max_events = 512;
 }  // namespace
 
 client_loop::client_loop(const target& target, workload& workload, std::uint64_t seed, io_mode io)
-    : target_(target),
-      workload_(workload),
-      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
-      masks_(seed),
-      read_buffer_(read_buffer_size) {
-  if (io != io_mode::uring) return;
-  receiver_ = std::make_unique<batch_receiver>();
-  if (receiver_->error() != 0) {
-    std::fprintf(stderr, "whisper-bench: io_uring ring setup failed (%s); this thread uses epoll\n",
-                 std::strerror(-receiver_->error()));
-    receiver_.reset();
+    : target_(target), workload_(workload), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)), masks_(seed) {
+  if (io == io_mode::uring) {
+    receiver_ = std::make_unique<batch_receiver>();
+    if (receiver_->error() != 0) {
+      std::fprintf(stderr,
+                   "whisper-bench: io_uring ring setup failed (%s); this thread uses epoll\n",
+                   std::strerror(-receiver_->error()));
+      receiver_.reset();
+    }
   }
+  // The batched path reads into the receiver's own area.
+  if (!receiver_) read_buffer_.resize(read_buffer_size);
 }
 
 client_loop::~client_loop() {
