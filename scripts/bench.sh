@@ -26,6 +26,9 @@
 #                         core of its own; 0: it sleeps in epoll_wait, and every frame
 #                         that wakes it costs the *server's* sendmsg a cross-core wake-up
 #                         (docs/benchmarks.md measures both)
+#   BENCH_IO              whisper-bench's I/O: uring (default; each loop turn's reads in one
+#                         io_uring submission, its writes in another) or epoll (one read()
+#                         or write() per connection); the selftest rows measure the mode
 #   BENCH_SWEEP_RATES     the optional `sweep` workload (W2's shape, open loop): msgs/s per
 #                         sender, one point each (default "2.5 6.25 12.5 25 50 75 100 150",
 #                         i.e. 20k to 1.2M deliveries/s); it also draws BENCH_PLOT
@@ -46,6 +49,7 @@ server_threads=${BENCH_SERVER_THREADS:-1}
 bench_threads=${BENCH_BENCH_THREADS:-1}
 busy_poll=()
 [[ ${BENCH_BUSY_POLL:-1} == 1 ]] && busy_poll=(--busy-poll)
+io=(--io "${BENCH_IO:-uring}")
 sweep_rates=${BENCH_SWEEP_RATES:-"2.5 6.25 12.5 25 50 75 100 150"}
 plot=${BENCH_PLOT:-$build/bench-load.png}
 
@@ -155,7 +159,7 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 bench() {
   taskset -c "$bench_cpu" "$bench_bin" --port "$ports" --cookies "$work/cookies.txt" \
-    --server-pid "$pids" --threads "$bench_threads" "${busy_poll[@]}" "$@"
+    --server-pid "$pids" --threads "$bench_threads" "${busy_poll[@]}" "${io[@]}" "$@"
 }
 
 # W1's two shapes: 1000 connections in 10 rooms, one sender per room.
@@ -167,11 +171,14 @@ w1() { # window, json file
 run_workload() {
   local name=$1 run=$2 out=$work/$1${3:+@$3}.$2.json
   case $name in
-    selftest)  # the bench's own ceiling: no server, blaster and receiver on two cores
-      "$bench_bin" selftest -c 4 --warmup 1 -d "$duration" --json-out "$out" | grep -v '^{'
+    # The bench's own ceiling: no server, blaster and receiver on two cores. Two windows:
+    # the blaster sends one send() per write, then one io_uring submission per pass.
+    selftest)
+      "$bench_bin" selftest -c 4 --warmup 1 -d "$duration" "${io[@]}" --json-out "$out" \
+        | grep -v '^{'
       return ;;
-    selftest_w1)  # the ceiling when every frame needs its own read(), as at window 1
-      "$bench_bin" selftest -c 1000 --blast-frames 1 --warmup 1 -d "$duration" \
+    selftest_w1)  # the ceiling when every frame arrives on its own, as at window 1
+      "$bench_bin" selftest -c 1000 --blast-frames 1 --warmup 1 -d "$duration" "${io[@]}" \
         --json-out "$out" | grep -v '^{'
       return ;;
   esac
@@ -213,7 +220,7 @@ run_workload() {
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "kernel $(uname -r); server(s) and redis on cpu $server_cpu, bench on cpu $bench_cpu; $runs runs x ${duration}s"
-echo "whisper-bench: ${bench_threads} thread(s)${busy_poll:+, busy-polling}; server: ${server_threads} io thread(s)"
+echo "whisper-bench: ${bench_threads} thread(s), --io ${BENCH_IO:-uring}${busy_poll:+, busy-polling}; server: ${server_threads} io thread(s)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 io_backends=${BENCH_IO_BACKENDS:-}
 rows=""
@@ -259,9 +266,8 @@ headline = {
     "w4": ("cycles/s", lambda r: r["cycles_per_s"]),
 }
 extra = {
-    "selftest": lambda r: "%.3g frames per receiver CPU-s" % r["frames_per_receiver_cpu_s"],
-    "selftest_w1": lambda r: "%.3g frames per receiver CPU-s, blaster %.3g us per frame" % (
-        r["frames_per_receiver_cpu_s"], r.get("blaster_cpu_us_per_frame", 0)),
+    "selftest": lambda r: selftest_note(r),
+    "selftest_w1": lambda r: selftest_note(r),
     "w1_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w1_window16": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w1_redis_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
@@ -272,6 +278,17 @@ extra = {
 out = {"date": datetime.datetime.utcnow().isoformat() + "Z", "host": platform.node(),
        "cpus": os.cpu_count(), "loadavg": open("/proc/loadavg").read().split()[:3],
        "workloads": {}}
+
+def selftest_note(r):
+    # Both floors of the machine (the blaster's CPU per frame sent one send() per write,
+    # and batched), with what the bench received while each was in force.
+    def window(name):
+        w = r.get(name, {})
+        return "%.3g us/frame, bench %.3g frames/s (%.3g per CPU-s)" % (
+            w.get("blaster_cpu_us_per_frame", 0), w.get("frames_per_s", 0),
+            w.get("frames_per_receiver_cpu_s", 0))
+    return "io %s: send() per write %s | batched %s" % (
+        r.get("io", "?"), window("send_per_write"), window("batched_submission"))
 
 def med(rows, key):
     values = [r[key] for r in rows if isinstance(r.get(key), (int, float)) and r[key] >= 0]

@@ -15,6 +15,8 @@
 
 namespace whisper_bench {
 
+class uring_batch;
+
 class blaster {
  public:
   blaster() = default;
@@ -27,6 +29,13 @@ class blaster {
   // `frames_per_write` 0 writes 64 KiB batches; 1 makes every frame its own write,
   // as a chat server does at window 1, so the bench pays one read per frame.
   bool start(int connections, int cpu, int frames_per_write);
+  // How the writes of one pass over the clients reach the kernel: one send() each
+  // (false, the start), or all of them in one io_uring submission (true). Switchable
+  // while running; takes effect at the next pass.
+  void set_batched(bool batched) { batched_.store(batched); }
+  // False once the blasting thread found that it cannot set up an io_uring ring (it
+  // then keeps sending one send() at a time).
+  bool batched_available() const { return batched_available_.load(); }
   int port() const { return port_; }
   void stop();
   std::uint64_t frames_written() const { return frames_written_.load(); }
@@ -43,11 +52,15 @@ class blaster {
  private:
   void run(int connections, int frames_per_write);
   bool handshake(int fd);
+  bool send_pass(const std::string& batch, std::size_t frames);
+  bool send_pass_batched(const std::string& batch, std::size_t frames, uring_batch& ring);
 
   int listen_fd_ = -1;
   int port_ = 0;
   int cpu_ = -1;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> batched_{false};
+  std::atomic<bool> batched_available_{true};
   std::atomic<std::uint64_t> frames_written_{0};
   std::atomic<std::uint64_t> cpu_ns_{0};
   std::vector<int> clients_;

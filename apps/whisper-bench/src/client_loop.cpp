@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "clock.hpp"
@@ -24,12 +25,20 @@ constexpr int max_events = 512;
 
 }  // namespace
 
-client_loop::client_loop(const target& target, workload& workload, std::uint64_t seed)
-    : target_(target),
-      workload_(workload),
-      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
-      masks_(seed),
-      read_buffer_(read_buffer_size) {}
+client_loop::client_loop(const target& target, workload& workload, std::uint64_t seed, io_mode io)
+    : target_(target), workload_(workload), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)), masks_(seed) {
+  if (io == io_mode::uring) {
+    receiver_ = std::make_unique<batch_receiver>();
+    if (receiver_->error() != 0) {
+      std::fprintf(stderr,
+                   "whisper-bench: io_uring ring setup failed (%s); this thread uses epoll\n",
+                   std::strerror(-receiver_->error()));
+      receiver_.reset();
+    }
+  }
+  // The batched path reads into the receiver's own area.
+  if (!receiver_) read_buffer_.resize(read_buffer_size);
+}
 
 client_loop::~client_loop() {
   close(epoll_fd_);
@@ -110,16 +119,61 @@ void client_loop::run_once(std::uint64_t max_wait_ns) {
   for (int i = 0; i < count; ++i) {
     on_event(*static_cast<client_conn*>(events[i].data.ptr), events[i].events, now);
   }
+  if (receiver_) receive_batch();
   workload_.on_turn(*this, now);
   // Flushing after the whole batch turns many queued frames into one write each. The list
   // is swapped out first: a connection marked dirty during a flush stays listed for the
   // next turn instead of being lost (both vectors keep their capacity).
   flushing_.swap(dirty_);
+  batch_conns_.clear();
   for (client_conn* conn : flushing_) {
     conn->dirty = false;
-    if (conn->fd >= 0 && conn->state != conn_state::connecting) flush(*conn);
+    if (conn->fd < 0 || conn->state == conn_state::connecting) continue;
+    if (receiver_ && !conn->outbox.empty()) {
+      batch_conns_.push_back(conn);
+    } else {
+      flush(*conn);
+    }
   }
+  if (batch_conns_.size() == 1) flush(*batch_conns_.front());
+  if (batch_conns_.size() > 1) flush_batch(batch_conns_);
   flushing_.clear();
+}
+
+void client_loop::receive_batch() {
+  if (readable_.empty()) return;
+  std::uint64_t arrived = 0;  // one clock read for the whole batch
+  receiver_->receive(readable_, [&](std::uint64_t i, char* data, int result) {
+    if (arrived == 0) arrived = now_ns();
+    client_conn& conn = *readable_conns_[i];
+    if (conn.generation != readable_generation_[i]) return;  // ended meanwhile
+    if (conn.inbox.empty()) return on_received(conn, data, 0, result, arrived);
+    // A partial frame was carried: join it with the new bytes so the decoder sees one run.
+    const std::size_t carried = conn.inbox.size();
+    carry_.assign(conn.inbox);
+    if (result > 0) carry_.append(data, static_cast<std::size_t>(result));
+    on_received(conn, carry_.data(), carried, result, arrived);
+  });
+  readable_.clear();
+  readable_conns_.clear();
+  readable_generation_.clear();
+}
+
+void client_loop::flush_batch(std::vector<client_conn*>& conns) {
+  uring_batch& ring = receiver_->ring();
+  auto on_sent = [&](std::uint64_t i, int result) {
+    client_conn& conn = *conns[i];
+    if (result > 0) conn.outbox.erase(0, static_cast<std::size_t>(result));
+    // A full socket waits for EPOLLOUT; any other error is the read side's to see.
+    if (result > 0 || result == -EAGAIN) set_write_interest(conn, !conn.outbox.empty());
+  };
+  for (std::size_t i = 0; i < conns.size(); ++i) {
+    const client_conn& conn = *conns[i];
+    if (ring.queue_send(conn.fd, conn.outbox.data(), conn.outbox.size(), i)) continue;
+    ring.complete_all(on_sent);  // the queue is full: submit what it holds, then go on
+    ring.queue_send(conn.fd, conn.outbox.data(), conn.outbox.size(), i);
+  }
+  ring.complete_all(on_sent);
 }
 
 void client_loop::on_event(client_conn& conn, std::uint32_t events, std::uint64_t now) {
@@ -135,7 +189,10 @@ void client_loop::on_event(client_conn& conn, std::uint32_t events, std::uint64_
     if (conn.state == conn_state::connecting) {
       return fail(conn, counters_.connect_failures, now);
     }
-    on_readable(conn);
+    if (!receiver_) return on_readable(conn);
+    readable_.push_back({conn.fd, readable_.size()});
+    readable_conns_.push_back(&conn);
+    readable_generation_.push_back(conn.generation);
   }
 }
 
@@ -169,9 +226,13 @@ void client_loop::on_readable(client_conn& conn) {
   char* buffer = read_buffer_.data();
   const std::size_t carried = conn.inbox.size();
   std::copy_n(conn.inbox.data(), carried, buffer);
-  ssize_t got = read(conn.fd, buffer + carried, read_buffer_.size() - carried);
-  std::uint64_t now = now_ns();
-  if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  const ssize_t got = read(conn.fd, buffer + carried, read_buffer_.size() - carried);
+  on_received(conn, buffer, carried, got < 0 ? -errno : got, now_ns());
+}
+
+void client_loop::on_received(client_conn& conn, char* buffer, std::size_t carried, long got,
+                              std::uint64_t now) {
+  if (got == -EAGAIN || got == -EINTR) return;
   if (got <= 0) {
     if (conn.state == conn_state::closing) {
       drop(conn, conn_state::idle);

@@ -4,8 +4,14 @@
 //
 // A connection goes connect -> HTTP upgrade with the session cookie -> join its
 // room -> joined; what happens next is the workload's business (the fanout, idle and
-// connect modes). Outgoing frames are queued per connection and written with one
-// write() per connection per loop turn.
+// connect modes). Outgoing frames are queued per connection and written once per
+// connection per loop turn.
+//
+// Two ways to do the I/O (io_mode): epoll alone, one read() per readable connection
+// and one write() per connection with frames queued; or epoll for readiness and
+// io_uring for the data, all the turn's reads in one kernel entry and all its writes
+// in another (batch_receiver.hpp). Same decoder, same workload calls, same order of
+// bytes per connection.
 //
 // Thread safety: a client_loop and its connections belong to the thread that calls
 // run_once(); no method may be called from another thread.
@@ -15,9 +21,11 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "batch_receiver.hpp"
 #include "chat_frames.hpp"
 #include "ws_codec.hpp"
 
@@ -87,7 +95,10 @@ struct target {
 
 class client_loop {
  public:
-  client_loop(const target& target, workload& workload, std::uint64_t seed);
+  // With io_mode::uring and a ring that cannot be set up, the loop uses epoll alone
+  // (io() says which; the caller chose with choose_io, so this is rare).
+  client_loop(const target& target, workload& workload, std::uint64_t seed,
+              io_mode io = io_mode::epoll);
   ~client_loop();
   client_loop(const client_loop&) = delete;
   client_loop& operator=(const client_loop&) = delete;
@@ -107,11 +118,17 @@ class client_loop {
 
   const loop_counters& counters() const { return counters_; }
   std::size_t server_count() const { return target_.servers.size(); }
+  io_mode io() const { return receiver_ ? io_mode::uring : io_mode::epoll; }
 
  private:
   void on_event(client_conn& conn, std::uint32_t events, std::uint64_t now);
   void on_writable(client_conn& conn);
   void on_readable(client_conn& conn);
+  // What one read brought (`got` bytes at data, 0: closed, <0: -errno); `data` may be
+  // written to and must hold any carried bytes in front (epoll) or none (uring).
+  void on_received(client_conn& conn, char* data, std::size_t carried, long got, std::uint64_t now);
+  void receive_batch();
+  void flush_batch(std::vector<client_conn*>& conns);
   std::size_t handle_frames(client_conn& conn, const char* data, std::size_t size,
                             std::uint64_t now);
   void handle_text(client_conn& conn, std::string_view payload, std::uint64_t now);
@@ -124,6 +141,12 @@ class client_loop {
   int epoll_fd_;
   mask_source masks_;
   std::vector<char> read_buffer_;
+  std::unique_ptr<batch_receiver> receiver_;  // io_mode::uring only
+  std::vector<recv_request> readable_;        // this turn's readable connections (uring)
+  std::vector<client_conn*> readable_conns_;  // ... and the connection behind each request
+  std::vector<std::uint32_t> readable_generation_;
+  std::vector<client_conn*> batch_conns_;
+  std::string carry_;  // a carried partial frame joined with new bytes (uring)
   std::vector<client_conn*> dirty_;
   std::vector<client_conn*> flushing_;  // dirty_ of the turn being flushed
   std::string request_cookie_;

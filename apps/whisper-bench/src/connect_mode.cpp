@@ -25,7 +25,7 @@ void connect_thread(const run_context& context, run_control& control, int index,
   const int slots = o.concurrency / threads + (index < o.concurrency % threads ? 1 : 0);
   connect_workload workload(context.cookies, o.room_ids.front(), slots, index, threads, control,
                             control.progress[static_cast<std::size_t>(index)]);
-  client_loop loop(context.target, workload, 0xC0DE0000u + static_cast<std::uint64_t>(index));
+  client_loop loop(context.target, workload, 0xC0DE0000u + static_cast<std::uint64_t>(index), o.io);
   const std::uint64_t max_wait_ns = o.busy_poll ? 0 : 5000000;
   while (control.phase.load(std::memory_order_relaxed) != phase::exit) loop.run_once(max_wait_ns);
   workload.close_all(loop);

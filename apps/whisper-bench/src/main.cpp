@@ -9,6 +9,7 @@
 #include "cookie_file.hpp"
 #include "modes.hpp"
 #include "sockets.hpp"
+#include "uring_batch.hpp"
 
 using namespace whisper_bench;
 
@@ -55,6 +56,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!parsed.ok) return fail("?", parsed.message);
+  // io_uring can be switched off (seccomp, a sysctl): then the bench says so and uses epoll.
+  if (parsed.options.io == io_mode::uring) {
+    const io_choice io = choose_io(io_mode::uring, probe_uring());
+    if (!io.message.empty()) std::fprintf(stderr, "whisper-bench: %s\n", io.message.c_str());
+    parsed.options.io = io.mode;
+  }
   const options& o = parsed.options;
   const std::string mode_label = mode_name(o.mode);
 
@@ -105,6 +112,7 @@ int main(int argc, char** argv) {
       result = run_selftest(context);
       break;
   }
+  result.add("io", io_mode_name(o.io));
   print_result(result, o.json_out);
   return 0;
 }

@@ -128,6 +128,13 @@ parse_result parse_options(int argc, const char* const* argv) {
                  "selftest: frames per write per connection (0: 64 KiB batches; 1 is like W1 "
                  "window 1, one frame per read)")
       ->check(CLI::Range(0, 100000));
+  const std::map<std::string, io_mode> io_modes{{"epoll", io_mode::epoll},
+                                                {"uring", io_mode::uring}};
+  app.add_option("--io", o.io,
+                 "uring: each loop turn's reads in one io_uring submission and its writes in "
+                 "another (default; falls back to epoll if io_uring is unavailable); epoll: one "
+                 "read()/write() per connection")
+      ->transform(CLI::CheckedTransformer(io_modes, CLI::ignore_case));
   app.add_option("--server-pid", pids,
                  "server process(es), comma list: their CPU time (summed) is reported; idle: "
                  "their VmRSS (summed)");

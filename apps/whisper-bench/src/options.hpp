@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "io_mode.hpp"
+
 namespace whisper_bench {
 
 enum class mode { fanout, idle, connect, selftest };
@@ -34,6 +36,7 @@ struct options {
   int concurrency = 64;          // connect mode: cycles in flight
   bool busy_poll = false;        // poll epoll without sleeping (a dedicated core only)
   int blast_frames = 0;          // selftest: frames per write per connection (0: 64 KiB)
+  io_mode io = io_mode::uring;   // batched reads/writes (epoll: one syscall each)
   std::vector<int> server_pids;  // whose CPU time (and idle: VmRSS) to read, summed
   int sources = 0;               // source addresses 127.0.0.1..N (0: as many as needed)
   std::string json_out;          // also write the final JSON object to this file

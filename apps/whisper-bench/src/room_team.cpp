@@ -1,6 +1,8 @@
 #include "room_team.hpp"
 
+#include <pthread.h>
 #include <sys/prctl.h>
+#include <time.h>
 
 #include <chrono>
 
@@ -34,7 +36,8 @@ void room_team::thread_main(int index) {
   if (plan_.pin_cpu >= 0) pin_current_thread(plan_.pin_cpu);
   room_workload workload(plan_, control_, control_.progress[static_cast<std::size_t>(index)], index,
                          thread_count_);
-  client_loop loop(target_, workload, 0x5EED0000u + static_cast<std::uint64_t>(index));
+  client_loop loop(target_, workload, 0x5EED0000u + static_cast<std::uint64_t>(index),
+                   plan_.options->io);
   // The longest wait only bounds how fast a phase change is noticed: events and the
   // open-loop schedule wake the loop anyway. A 1 us timer slack keeps that schedule.
   if (plan_.rate > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
@@ -48,6 +51,18 @@ void room_team::thread_main(int index) {
   result.totals = workload.totals();
   result.counters = loop.counters();
   result.cpu_s = thread_cpu_seconds();
+}
+
+double room_team::threads_cpu_s() {
+  double total = 0;
+  for (auto& thread : threads_) {
+    clockid_t clock{};
+    timespec used{};
+    if (pthread_getcpuclockid(thread.native_handle(), &clock) != 0) continue;
+    if (clock_gettime(clock, &used) != 0) continue;
+    total += static_cast<double>(used.tv_sec) + static_cast<double>(used.tv_nsec) / 1e9;
+  }
+  return total;
 }
 
 bool room_team::wait_all_settled(std::uint64_t deadline_ns) {

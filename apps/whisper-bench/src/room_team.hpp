@@ -46,6 +46,8 @@ class room_team {
   std::uint64_t failed() const { return control_.sum(&thread_progress::failed); }
   std::uint64_t measure_start_ns() const { return control_.measure_start_ns.load(); }
   std::uint64_t measure_end_ns() const { return control_.measure_end_ns.load(); }
+  // CPU time the bench threads have used so far, read from the main thread.
+  double threads_cpu_s();
 
  private:
   void thread_main(int index);

@@ -103,3 +103,13 @@ TEST_CASE("--server-pid takes one process or a comma list") {
   CHECK(parse({"selftest"}).options.server_pids.empty());
   CHECK_FALSE(parse({"idle", "--server-pid", "-3", "--cookies", "c", "--room-ids", "1"}).ok);
 }
+
+TEST_CASE("the I/O mode defaults to io_uring and --io epoll selects one syscall per read") {
+  parse_result plain = parse({"selftest"});
+  REQUIRE(plain.ok);
+  CHECK(plain.options.io == io_mode::uring);
+  parse_result epoll = parse({"selftest", "--io", "epoll"});
+  REQUIRE(epoll.ok);
+  CHECK(epoll.options.io == io_mode::epoll);
+  CHECK_FALSE(parse({"selftest", "--io", "aio"}).ok);
+}

@@ -24,3 +24,29 @@ TEST_CASE("the selftest receives blasted frames through the full client path wit
   CHECK(result.find("\"upgrade_failures\":0") != std::string::npos);
   CHECK(result.find("\"frames_per_s\":0,") == std::string::npos);
 }
+
+// One frame per write over many connections: every turn batches many short receives,
+// and a frame split between two reads must be joined, in both I/O modes.
+TEST_CASE("both I/O modes receive one-frame writes without errors and report both send floors") {
+  for (io_mode io : {io_mode::uring, io_mode::epoll}) {
+    CAPTURE(io_mode_name(io));
+    options opts;
+    opts.mode = mode::selftest;
+    opts.io = io;
+    opts.connections = 50;
+    opts.blast_frames = 1;
+    opts.warmup_s = 0.1;
+    opts.duration_s = 0.3;
+    run_context context;
+    context.options = &opts;
+    context.target.path = "/chat/stream/";
+    context.target.upgrade_host = "127.0.0.1";
+    context.deadline_ns = now_ns() + 20 * ns_per_sec;
+    const std::string result = run_selftest(context).str();
+    CHECK(result.find("\"ok\":true") != std::string::npos);
+    CHECK(result.find("\"protocol_errors\":0") != std::string::npos);
+    CHECK(result.find("\"blaster_cpu_us_per_frame\":") != std::string::npos);
+    CHECK(result.find("\"blaster_batched_cpu_us_per_frame\":") != std::string::npos);
+    CHECK(result.find("\"batched_submission\":{\"frames_per_s\":0,") == std::string::npos);
+  }
+}
