@@ -12,11 +12,11 @@
 #include "http/login_throttle.hpp"
 #include "http/site.hpp"
 #include "ops/did_you_mean.hpp"
-#include "ops/latency_histogram.hpp"
+#include "whisper/asio/latency_histogram.hpp"
 #include "ops/logging.hpp"
 
 using namespace std::chrono_literals;
-using whisper_server::latency_histogram;
+using whisper::net::latency_histogram;
 using whisper_server::login_throttle;
 using whisper_server::metrics_access_allowed;
 

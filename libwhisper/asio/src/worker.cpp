@@ -89,6 +89,7 @@ void worker::schedule_flush(std::shared_ptr<queued_writer> writer) {
     scheduled_.push_back(std::move(writer));
     if (!flush_posted_) {
       flush_posted_ = true;
+      turn_started_ = std::chrono::steady_clock::now();
       asio::post(*io_, [this] { flush_scheduled(); });
     }
     return;
@@ -97,12 +98,14 @@ void worker::schedule_flush(std::shared_ptr<queued_writer> writer) {
   inbox_.push_back(std::move(writer));
   if (!inbox_posted_) {
     inbox_posted_ = true;
+    inbox_started_ = std::chrono::steady_clock::now();
     asio::post(*io_, [this] { flush_inbox(); });
   }
 }
 
 void worker::flush_scheduled() {
   flush_posted_ = false;
+  const steady_time started = turn_started_;  // a writer asked again starts the next turn
   // Swap first: a flush may schedule its writer again (more than one turn's worth
   // queued), and that belongs to the next turn, after the other connections.
   flushing_.swap(scheduled_);
@@ -117,6 +120,7 @@ void worker::flush_scheduled() {
   } else {
     for (const auto& writer : flushing_) writer->flush_queued();
   }
+  context_.stats.write_turns.observe(std::chrono::steady_clock::now() - started);
   flushing_.clear();
 }
 
@@ -135,6 +139,7 @@ void worker::flush_inbox() {
   {
     std::lock_guard<std::mutex> lock(inbox_mutex_);
     inbox_posted_ = false;
+    if (!flush_posted_) turn_started_ = inbox_started_;
     // Joined to this turn's own list, flushed outside the lock.
     scheduled_.insert(scheduled_.end(), std::make_move_iterator(inbox_.begin()),
                       std::make_move_iterator(inbox_.end()));

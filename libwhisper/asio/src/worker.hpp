@@ -164,9 +164,11 @@ class worker {
   std::vector<std::shared_ptr<queued_writer>> scheduled_;
   std::vector<std::shared_ptr<queued_writer>> flushing_;  // scratch, kept for its capacity
   bool flush_posted_ = false;
+  steady_time turn_started_{};  // the first writer of the turn asked (server_stats::write_turns)
   std::mutex inbox_mutex_;
   std::vector<std::shared_ptr<queued_writer>> inbox_;
   bool inbox_posted_ = false;
+  steady_time inbox_started_{};  // under inbox_mutex_
 };
 
 }  // namespace whisper::net

@@ -40,15 +40,15 @@ class exposition {
     family(name, type, help);
     sample(name, value);
   }
-  void histogram(const char* name, const char* help, const latency_histogram& h) {
+  void histogram(const char* name, const char* help, const net::latency_histogram& h) {
     family(name, "histogram", help);
     std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < latency_histogram::bounds_us.size(); ++i) {
+    for (std::size_t i = 0; i < net::latency_histogram::bounds_us.size(); ++i) {
       cumulative += h.bucket(i);
       fmt::format_to(std::back_inserter(out_), "{}_bucket{{le=\"{}\"}} {}\n", name,
-                     static_cast<double>(latency_histogram::bounds_us[i]) / 1e6, cumulative);
+                     static_cast<double>(net::latency_histogram::bounds_us[i]) / 1e6, cumulative);
     }
-    cumulative += h.bucket(latency_histogram::bounds_us.size());
+    cumulative += h.bucket(net::latency_histogram::bounds_us.size());
     fmt::format_to(std::back_inserter(out_), "{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative);
     fmt::format_to(std::back_inserter(out_), "{}_sum {}\n", name,
                    static_cast<double>(h.sum_ns()) / 1e9);
@@ -113,6 +113,10 @@ void render_transport(exposition& out, const net::server_stats& t) {
              "WebSocket writes handed to the kernel through io_uring.", get(t.batched_sends));
   out.single("whisper_transport_batch_submissions_total", "counter",
              "io_uring submissions that carried them.", get(t.batch_submissions));
+  out.histogram("whisper_transport_write_turn_seconds",
+                "Per io-thread loop turn that wrote: from the first frame queued to the last "
+                "write handed to the kernel (a broadcast's fan-out).",
+                t.write_turns);
 }
 
 void render_http_responses(exposition& out, const http_response_counter& responses) {

@@ -8,8 +8,9 @@
 #include <cstdint>
 #include <string>
 
+#include "net_namespace.hpp"
 #include "ops/access_log.hpp"
-#include "ops/latency_histogram.hpp"
+#include "whisper/asio/latency_histogram.hpp"
 
 namespace whisper {
 class chat_hub;
@@ -34,7 +35,7 @@ struct server_metrics {
   std::atomic<std::uint64_t> logins_failed{0};
   std::atomic<std::uint64_t> logins_throttled{0};
   /// From an accepted `send` to its frame queued to every local member.
-  latency_histogram fanout;
+  net::latency_histogram fanout;
   /// HTTP responses of the site by route class and status (access_log.hpp).
   http_response_counter http_responses;
   /// When the process started (process_start_time_seconds).

@@ -5,7 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "ops/latency_histogram.hpp"
+#include "net_namespace.hpp"
+#include "whisper/asio/latency_histogram.hpp"
 #include "whisper/channel_layer.hpp"
 
 namespace whisper_server {
@@ -20,7 +21,7 @@ namespace whisper_server {
 /// the timing adds only relaxed atomic increments. `inner` and `fanout` must outlive it.
 class timed_channel_layer final : public whisper::channel_layer {
  public:
-  timed_channel_layer(whisper::channel_layer& inner, latency_histogram& fanout)
+  timed_channel_layer(whisper::channel_layer& inner, net::latency_histogram& fanout)
       : inner_(inner), fanout_(fanout) {}
 
   std::string add_channel(std::shared_ptr<whisper::channel> receiver) override;
@@ -32,7 +33,7 @@ class timed_channel_layer final : public whisper::channel_layer {
 
  private:
   whisper::channel_layer& inner_;
-  latency_histogram& fanout_;
+  net::latency_histogram& fanout_;
 };
 
 }  // namespace whisper_server

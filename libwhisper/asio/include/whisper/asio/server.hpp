@@ -29,6 +29,7 @@
 
 #include "whisper/asio/http.hpp"
 #include "whisper/asio/io_backend.hpp"
+#include "whisper/asio/latency_histogram.hpp"
 #include "whisper/asio/tls_options.hpp"
 #include "whisper/asio/transport_limits.hpp"
 #include "whisper/asio/trusted_proxies.hpp"
@@ -89,6 +90,10 @@ struct server_stats {
       tls_handshake_failed{0},  // TLS handshakes that failed or timed out
       batched_sends{0},         // WebSocket writes handed to the kernel through io_uring
       batch_submissions{0};     // io_uring submissions carrying them (sends per kernel entry)
+  /// Per loop turn of an io thread that wrote: from the first frame queued for the turn
+  /// to its last write handed to the kernel. For a broadcast this is the fan-out itself,
+  /// from the sender's message to the last member's bytes on their way.
+  latency_histogram write_turns;
 };
 
 /// listen() could not bind; the message names the address and the cause (the caller

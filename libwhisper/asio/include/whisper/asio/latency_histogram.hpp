@@ -1,5 +1,6 @@
 // A fixed-bucket latency histogram for Prometheus, lock-free: observe() is on the chat
-// message path, so it only does relaxed atomic increments (no lock, no allocation).
+// message path, so it only does relaxed atomic increments (no lock, no allocation). The
+// transport keeps one in server_stats; whisper-server times its fan-outs with another.
 #pragma once
 
 #include <array>
@@ -8,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace whisper_server {
+namespace whisper::net {
 
 /// Counts durations into buckets from 10 µs to 100 ms (1-2.5-5 steps) plus +Inf.
 ///
@@ -40,4 +41,4 @@ class latency_histogram {
   std::atomic<std::uint64_t> sum_ns_{0};
 };
 
-}  // namespace whisper_server
+}  // namespace whisper::net
