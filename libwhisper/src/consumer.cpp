@@ -3,12 +3,20 @@
 #include "whisper/consumer.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 
 #include "whisper/chat_hub.hpp"
 #include "whisper/protocol.hpp"
 
 namespace whisper {
+
+// One consumer per open connection, idle or not (W3 in docs/benchmarks.md: the target is
+// 1 KiB per idle joined connection, all of it counted): every byte added here is paid
+// once per connection. Raise the bound knowingly. (64-bit libstdc++ layout.)
+#if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
+static_assert(sizeof(consumer) <= 328, "the consumer grew: see the comment above");
+#endif
 
 consumer::consumer(chat_hub& hub, std::shared_ptr<connection> conn, whisper::user who,
                    std::string session)
@@ -65,7 +73,7 @@ void consumer::on_close() {
   // remove_channel() below drops the layer's reference: stay alive until we return even
   // if the transport held this consumer only weakly.
   const std::shared_ptr<consumer> keep_alive = weak_from_this().lock();
-  std::set<room_id> joined_rooms;
+  std::vector<room_id> joined_rooms;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (closed_.exchange(true, std::memory_order_acq_rel)) return;  // idempotent

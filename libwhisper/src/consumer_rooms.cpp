@@ -1,5 +1,6 @@
 // The room commands of a consumer (the original's join_room, leave_room, send_room) and
 // the presence list.
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,21 @@ namespace whisper {
 namespace {
 // The error frame's message when a room is taken from a member whose account changed.
 constexpr std::string_view access_revoked_text = "Your access to this room was revoked.";
+
+// The joined rooms, a sorted vector (consumer::rooms_).
+bool contains(const std::vector<room_id>& rooms, room_id room) {
+  return std::binary_search(rooms.begin(), rooms.end(), room);
+}
+void insert(std::vector<room_id>& rooms, room_id room) {
+  const auto at = std::lower_bound(rooms.begin(), rooms.end(), room);
+  if (at == rooms.end() || *at != room) rooms.insert(at, room);
+}
+bool erase(std::vector<room_id>& rooms, room_id room) {
+  const auto at = std::lower_bound(rooms.begin(), rooms.end(), room);
+  if (at == rooms.end() || *at != room) return false;
+  rooms.erase(at);
+  return true;
+}
 }  // namespace
 
 std::optional<room> consumer::room_for_user(room_id id) {
@@ -40,7 +56,7 @@ void consumer::join(room_id room) {
   bool too_many = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    already_in = rooms_.count(room) != 0;
+    already_in = contains(rooms_, room);
     too_many = !already_in && rooms_.size() >= hub_.options().limits.max_rooms_per_connection;
   }
   if (too_many) {
@@ -59,7 +75,7 @@ void consumer::join(room_id room) {
   hub_.layer().group_add(group, channel_name_);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    rooms_.insert(room);
+    insert(rooms_, room);
   }
   hub_.presence().entered(room, user());
   // A room deleted while we joined: either its room.deleted event reaches us now that we
@@ -68,7 +84,7 @@ void consumer::join(room_id room) {
     bool still_in = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      still_in = rooms_.erase(room) != 0;
+      still_in = erase(rooms_, room);
     }
     hub_.layer().group_discard(group, channel_name_);
     if (still_in) hub_.presence().left(room, user());  // else room.deleted already did
@@ -98,7 +114,7 @@ void consumer::leave(room_id room) {
 void consumer::forget_room(room_id room, bool notify) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (rooms_.erase(room) == 0) return;
+    if (!erase(rooms_, room)) return;
   }
   const std::string group = group_name(room);
   hub_.layer().group_discard(group, channel_name_);
@@ -164,12 +180,12 @@ void consumer::apply_user_change(const whisper::user& now) {
 
 bool consumer::joined(room_id room) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return rooms_.count(room) != 0;
+  return contains(rooms_, room);
 }
 
 std::vector<room_id> consumer::rooms() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return std::vector<room_id>(rooms_.begin(), rooms_.end());
+  return rooms_;
 }
 
 }  // namespace whisper

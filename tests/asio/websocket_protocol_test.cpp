@@ -228,3 +228,37 @@ TEST_CASE("nothing is written after a close frame, even what was queued before i
   REQUIRE(frames.size() == 1);
   CHECK(frames[0].opcode == net::opcode::close);
 }
+
+TEST_CASE("an idle connection gives back the storage a burst of frames grew") {
+  auto protocol = make_protocol();
+  memory_stream peer;
+  peer.max_write = 7;  // the burst is written in many partial writes
+  std::string expected;
+  for (int i = 0; i < 200; ++i) {
+    const std::string text = "burst " + std::to_string(i);
+    protocol.queue_text(whisper::make_payload(text));
+    expected += whisper_test::server_frame(net::opcode::text, text);
+  }
+  // Still writing: nothing may be freed under the writer.
+  CHECK(protocol.release_idle_storage() == 0);
+  peer.write_all(protocol);
+  CHECK(peer.wire == expected);
+  // All written: the writer's batch (200 items) is given back, then there is nothing left.
+  CHECK(protocol.release_idle_storage() >= 200 * sizeof(net::outbound_queue::item));
+  CHECK(protocol.release_idle_storage() == 0);
+  // And the connection works on as before.
+  protocol.queue_text(whisper::make_payload("after"));
+  peer.write_all(protocol);
+  CHECK(peer.wire == expected + whisper_test::server_frame(net::opcode::text, "after"));
+}
+
+TEST_CASE("a queue holding frames keeps its storage; an empty one gives it back") {
+  net::outbound_queue queue(1 << 20, 1000);
+  for (int i = 0; i < 10; ++i) queue.push(whisper::make_payload("x"));
+  CHECK(queue.release_storage() == 0);  // frames still queued
+  std::vector<net::outbound_queue::item> taken;
+  CHECK(queue.take(taken) == 10);
+  CHECK(queue.release_storage() >= 10 * sizeof(net::outbound_queue::item));
+  CHECK(queue.release_storage() == 0);
+  CHECK(queue.push(whisper::make_payload("y")) == net::outbound_queue::push_result::queued_first);
+}

@@ -63,6 +63,15 @@ bool outbound_queue::closed() const {
   return closed_;
 }
 
+std::size_t outbound_queue::release_storage() {
+  if (queued_.load(std::memory_order_acquire) != 0) return 0;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!items_.empty()) return 0;
+  const std::size_t freed = items_.capacity() * sizeof(item);
+  std::vector<item>().swap(items_);
+  return freed;
+}
+
 bool outbound_queue::empty() const {
   return queued_.load(std::memory_order_acquire) == 0;
 }

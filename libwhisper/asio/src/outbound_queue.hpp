@@ -53,6 +53,10 @@ class outbound_queue {
   bool closed() const;
   /// True when nothing is queued (taken-but-unreleased items do not count).
   bool empty() const;
+  /// Frees the storage a burst left behind when nothing is queued (the writer keeps it
+  /// between batches so pushes do not allocate; an idle connection should not). Bytes
+  /// this frees, for tests; 0 when something is queued or nothing was held.
+  std::size_t release_storage();
 
  private:
   push_result push_locked(payload_ptr payload, std::uint8_t kind, bool bounded);

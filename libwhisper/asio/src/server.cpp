@@ -55,20 +55,20 @@ std::string bind_message(const std::string& where, const std::string& address,
 
 // Refuses a connection over max_connections_per_ip: a minimal 429 on plain HTTP (over
 // TLS nothing readable can be said before a handshake, so it is just closed).
-void refuse_over_ip_limit(asio::ip::tcp::socket& socket, bool secure) {
+void refuse_over_ip_limit(tcp_socket& socket, bool secure) {
   asio::error_code ec;
   if (!secure) {
     static constexpr std::string_view answer =
         "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     socket.non_blocking(true, ec);
     socket.send(asio::buffer(answer.data(), answer.size()), 0, ec);  // best effort
-    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    socket.shutdown(tcp_socket::shutdown_send, ec);
   }
   socket.close(ec);
 }
 
 // On the connection's own io thread: count it against its address, then serve it.
-void start_connection(worker& target, asio::ip::tcp::socket socket) {
+void start_connection(worker& target, tcp_socket socket) {
   server_context& ctx = target.context();
   asio::error_code remote_ec;
   const auto peer = socket.remote_endpoint(remote_ec);
@@ -88,10 +88,20 @@ void start_connection(worker& target, asio::ip::tcp::socket socket) {
   }
 #ifdef WHISPER_HAVE_TLS
   if (secure) {
+// Asio leaves an unopened socket's reactor data unset (the TLS stream owns the real
+// socket, connection_socket's plain one stays closed) and copies it when the socket
+// moves: GCC sees that through the io_context's executor type. Never read while closed.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
     connection_socket wrapped(std::move(socket), *tls, ctx.options.transport.tls_read_buffer_bytes);
     auto connection = std::make_shared<http_connection>(target, std::move(wrapped),
                                                         std::move(address), std::move(*slot));
     return connection->start();
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   }
 #endif
   auto connection = std::make_shared<http_connection>(target, connection_socket(std::move(socket)),
@@ -149,7 +159,7 @@ void server::impl::accept() {
   worker& target = *workers[next_worker];
   next_worker = (next_worker + 1) % workers.size();
   acceptor->async_accept(target.io(),
-                         [this, &target](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+                         [this, &target](const asio::error_code& ec, tcp_socket socket) {
                            if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
                            if (ec) {
                              // Out of descriptors or memory: wait a little instead of spinning on

@@ -176,6 +176,15 @@ void websocket_protocol::account(std::size_t bytes) {
   if (released > 0) queue_.release(released);
 }
 
+std::size_t websocket_protocol::release_idle_storage() {
+  if (pending_index_ != pending_.size() || !queue_.empty()) return 0;  // still writing
+  const std::size_t freed = pending_.capacity() * sizeof(outbound_queue::item);
+  std::vector<outbound_queue::item>().swap(pending_);
+  pending_index_ = 0;
+  written_ = 0;
+  return freed + queue_.release_storage();
+}
+
 void websocket_protocol::drop_pending() {
   pending_.clear();
   pending_index_ = 0;

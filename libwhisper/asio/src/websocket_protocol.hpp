@@ -96,6 +96,10 @@ class websocket_protocol {
   void drop_pending();
   /// Refuses further frames (the connection ended).
   void shut() { queue_.close(); }
+  /// When everything queued is written: frees the writer's batch and the queue's storage,
+  /// which a burst grew (kept while busy, so the hot path does not allocate per batch).
+  /// Returns the bytes of capacity it gave back (0 when busy or nothing was held).
+  std::size_t release_idle_storage();
 
  private:
   bool take_queued();

@@ -4,27 +4,41 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+
 #include "opcode.hpp"
 #include "whisper/chat_hub.hpp"
 #include "whisper/errors.hpp"
 
 namespace whisper::net {
 
+// An idle WebSocket costs the server mostly this object (W3 in docs/benchmarks.md: the
+// target is 1 KiB per idle joined connection, all of it counted): every byte added here is
+// paid once per open connection. State that most connections never use goes out of line
+// (control_limit_), and the user stays with the consumer. Raise the bound knowingly.
+// (64-bit libstdc++; other libraries lay the members out differently.)
+#if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
+static_assert(sizeof(ws_connection) <= 520, "an idle connection grew: see the comment above");
+#endif
+
 ws_connection::ws_connection(worker& owner, connection_socket socket, whisper::user who,
                              std::string remote_address, ip_slot address_slot, user_slot user_count)
     : owner_(owner),
       socket_(std::move(socket)),
-      user_(std::move(who)),
+      user_(std::make_unique<whisper::user>(std::move(who))),
       remote_(std::move(remote_address)),
       address_slot_(std::move(address_slot)),
       user_slot_(std::move(user_count)),
       protocol_(owner.context().options.limits.max_frame_bytes,
                 owner.context().options.limits.outbound_queue_bytes,
-                owner.context().options.limits.outbound_queue_frames),
-      // The command limits, applied to control frames in a bucket of their own.
-      control_limit_(owner.context().options.limits, owner.now()) {}
+                owner.context().options.limits.outbound_queue_frames) {}
 
 ws_connection::~ws_connection() = default;
+
+std::string_view ws_connection::username() const {
+  if (consumer_) return consumer_->username();
+  return user_ ? std::string_view(user_->username) : std::string_view();
+}
 
 void ws_connection::start(std::string_view handshake_response, std::string_view early_bytes,
                           std::string login_session) {
@@ -37,16 +51,17 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
   socket_.tcp().set_option(asio::ip::tcp::no_delay(true), ec);
   last_inbound_ = owner_.now();
   ctx.stats.open_websockets.fetch_add(1, std::memory_order_relaxed);
-  spdlog::info("websocket open user={} remote={}", user_.username, remote_);
+  spdlog::info("websocket open user={} remote={}", username(), remote_);
 
   // The 101 goes through the one writer, so no frame can overtake it.
   protocol_.queue_raw(std::string(handshake_response));
   flush();
   if (finished_) return;
   try {
-    consumer_ = ctx.hub.connect(shared_from_this(), user_, std::move(login_session));
+    consumer_ = ctx.hub.connect(shared_from_this(), *user_, std::move(login_session));
+    user_.reset();  // the consumer has it now
   } catch (const std::exception& e) {
-    spdlog::error("websocket user={} remote={}: the hub refused the connection: {}", user_.username,
+    spdlog::error("websocket user={} remote={}: the hub refused the connection: {}", username(),
                   remote_, e.what());
     close(1011, "internal error");
   }
@@ -80,14 +95,19 @@ void ws_connection::close(int code, std::string_view reason) {
 }
 
 bool ws_connection::accept_control_frame() {
-  switch (control_limit_.take(owner_.now())) {
+  if (!control_limit_) {
+    // The command limits, applied to control frames in a bucket of their own.
+    control_limit_ =
+        std::make_unique<whisper::rate_limiter>(owner_.context().options.limits, owner_.now());
+  }
+  switch (control_limit_->take(owner_.now())) {
     case whisper::rate_limiter::verdict::accept:
       return true;
     case whisper::rate_limiter::verdict::refuse:
       return false;
     case whisper::rate_limiter::verdict::close:
       spdlog::info("websocket user={} remote={}: pings over the rate limit, closing (1008)",
-                   user_.username, remote_);
+                   username(), remote_);
       close(whisper::close_code::policy_violation, "rate limit");
       return false;
   }
@@ -173,7 +193,7 @@ void ws_connection::handle_event(frame_event& event) {
       try {
         consumer_->on_text(event.payload);
       } catch (const std::exception& e) {
-        spdlog::error("websocket user={} remote={}: command failed: {}", user_.username, remote_,
+        spdlog::error("websocket user={} remote={}: command failed: {}", username(), remote_,
                       e.what());
         close(1011, "internal error");
       }
@@ -203,7 +223,7 @@ void ws_connection::handle_event(frame_event& event) {
       auto& counter =
           event.code == ws_close::message_too_big ? stats.closed_too_big : stats.closed_protocol;
       counter.fetch_add(1, std::memory_order_relaxed);
-      spdlog::info("websocket user={} remote={}: {} (closing with {})", user_.username, remote_,
+      spdlog::info("websocket user={} remote={}: {} (closing with {})", username(), remote_,
                    event.payload, event.code);
       close(event.code, event.payload);
       return;
@@ -220,6 +240,9 @@ void ws_connection::tick(steady_time now) {
     if (now >= close_deadline_) finish(protocol_.close_code());
     return;
   }
+  // Between bursts an idle connection keeps no frame storage (a few times a second: the
+  // hot path still reuses it within a burst).
+  if (!waiting_writable_) protocol_.release_idle_storage();
   if (limits.idle_timeout.count() <= 0) return;
   if (!ping_outstanding_) {
     if (now - last_inbound_ >= limits.idle_timeout) {
@@ -228,8 +251,7 @@ void ws_connection::tick(steady_time now) {
       if (protocol_.queue_ping() == outbound_queue::push_result::queued_first) request_flush();
     }
   } else if (now - ping_sent_ >= limits.idle_timeout) {
-    spdlog::info("websocket user={} remote={}: no answer to ping, dropping", user_.username,
-                 remote_);
+    spdlog::info("websocket user={} remote={}: no answer to ping, dropping", username(), remote_);
     finish(1006);
   }
 }
@@ -254,13 +276,13 @@ void ws_connection::finish(int code) {
   user_slot_.release();
   server_context& ctx = owner_.context();
   ctx.stats.open_websockets.fetch_sub(1, std::memory_order_relaxed);
-  spdlog::info("websocket closed user={} remote={} code={}", user_.username, remote_, code);
+  spdlog::info("websocket closed user={} remote={} code={}", username(), remote_, code);
   if (auto consumer = std::move(consumer_)) {
     try {
       consumer->on_close();
     } catch (const std::exception& e) {
-      spdlog::error("websocket user={} remote={}: on_close failed: {}", user_.username, remote_,
-                    e.what());
+      spdlog::error("websocket user={} remote={}: on_close failed: {}", consumer->username(),
+                    remote_, e.what());
     }
   }
   owner_.remove(this);

@@ -74,16 +74,22 @@ class ws_connection final : public whisper::connection,
   bool write_some();
   void wait_writable();
   void finish(int code);
+  /// For the log: the consumer's username (fixed at connect), else the one held until then.
+  std::string_view username() const;
 
   worker& owner_;
   connection_socket socket_;
-  whisper::user user_;  // handed to the hub in start()
+  // Held only until the hub has made the consumer, which keeps the user from then on (an
+  // idle connection does not carry a second copy); kept when the hub refused it.
+  std::unique_ptr<whisper::user> user_;
   std::string remote_;
   ip_slot address_slot_;  // counted in the per-IP and per-user limits until finish()
   user_slot user_slot_;
   std::shared_ptr<whisper::consumer> consumer_;
   websocket_protocol protocol_;
-  whisper::rate_limiter control_limit_;  // pings and pongs the client sends
+  // Pings and pongs the client sends; made at the first one (most clients never send
+  // any, and a fresh bucket is as full as one made at connect would be by then).
+  std::unique_ptr<whisper::rate_limiter> control_limit_;
 
   bool waiting_writable_ = false;  // plain: waiting for POLLOUT; TLS: a write in flight
   bool in_batch_ = false;          // a write of ours is in the turn's send_ring

@@ -34,7 +34,10 @@ std::vector<std::string> local_groups::remove_channel(const std::string& name) {
 bool local_groups::add(const std::string& group, const std::string& name) {
   std::lock_guard<std::mutex> lock(channels_mutex_);
   auto it = channels_.find(name);
-  if (it == channels_.end() || !it->second.groups.insert(group).second) return false;
+  if (it == channels_.end()) return false;
+  std::vector<std::string>& joined = it->second.groups;
+  if (std::find(joined.begin(), joined.end(), group) != joined.end()) return false;
+  joined.push_back(group);
   shard& s = shard_of(group);
   std::lock_guard<std::mutex> shard_lock(s.mutex);
   member_snapshot& current = s.groups[group];
@@ -50,7 +53,11 @@ bool local_groups::add(const std::string& group, const std::string& name) {
 bool local_groups::discard(const std::string& group, const std::string& name) {
   std::lock_guard<std::mutex> lock(channels_mutex_);
   auto it = channels_.find(name);
-  if (it == channels_.end() || it->second.groups.erase(group) == 0) return false;
+  if (it == channels_.end()) return false;
+  std::vector<std::string>& joined = it->second.groups;
+  const auto at = std::find(joined.begin(), joined.end(), group);
+  if (at == joined.end()) return false;
+  joined.erase(at);
   return discard_locked(group, it->second.receiver);
 }
 
