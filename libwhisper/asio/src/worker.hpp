@@ -82,10 +82,11 @@ class tracked_connection {
   virtual void abort() = 0;
 };
 
-/// Something with queued output that the worker writes out once per loop turn.
+/// Something with queued output that the worker writes out once per loop turn (and,
+/// being a batched_sender, hears how its batched write went: one vtable for both).
 ///
 /// Thread safety: called on the worker's io thread only.
-class queued_writer {
+class queued_writer : public batched_sender {
  public:
   virtual ~queued_writer() = default;
   /// Writes now, with system calls of its own (the epoll backend).

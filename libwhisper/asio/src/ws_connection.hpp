@@ -29,7 +29,6 @@ namespace whisper::net {
 class ws_connection final : public whisper::connection,
                             public tracked_connection,
                             public queued_writer,
-                            public batched_sender,
                             public std::enable_shared_from_this<ws_connection> {
  public:
   ws_connection(worker& owner, connection_socket socket, whisper::user who,
@@ -56,7 +55,6 @@ class ws_connection final : public whisper::connection,
   void flush_queued() override { flush(); }
   void flush_batched(send_ring& ring) override;
 
-  // batched_sender
   void sent(int result, std::size_t attempted) override;
 
  private:
