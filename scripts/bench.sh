@@ -272,7 +272,9 @@ extra = {
     "w1_window16": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w1_redis_window1": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
     "w1_redis_window16": lambda r: "lost %d, p99 %.2f ms" % (r["lost"], r["latency"]["p99_us"] / 1000),
-    "w2": lambda r: "%.0f deliveries/s, lost %d" % (r["deliveries_per_s"], r["lost"]),
+    "w2": lambda r: "%.0f deliveries/s, lost %d, server fan-out (write turn) p99 <= %s ms" % (
+        r["deliveries_per_s"], r["lost"],
+        "%.3g" % (r["server_write_turn_p99_us"] / 1000) if "server_write_turn_p99_us" in r else "?"),
     "w4": lambda r: "cycle p99 %.2f ms, failed %d" % (r["cycle"]["p99_us"] / 1000, r["failed"]),
 }
 out = {"date": datetime.datetime.utcnow().isoformat() + "Z", "host": platform.node(),

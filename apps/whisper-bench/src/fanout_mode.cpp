@@ -1,12 +1,14 @@
 // fanout: C connections over R rooms, S senders, closed loop (--window) or open loop
 // (--rate); reports deliveries/s, expected vs received deliveries and latency.
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "clock.hpp"
 #include "cpu_usage.hpp"
 #include "modes.hpp"
 #include "room_team.hpp"
+#include "server_histogram.hpp"
 
 namespace whisper_bench {
 
@@ -77,6 +79,30 @@ bool set_up_rooms(room_team& team, const run_context& context, json_object& erro
   return false;
 }
 
+namespace {
+
+// The server's write-turn histogram, summed over every server of the run (they expose
+// the same buckets); nullopt when one of them has none.
+std::optional<histogram_counts> scrape_write_turns(const run_context& context) {
+  std::optional<histogram_counts> total;
+  for (const server_address& server : context.target.servers) {
+    auto counts =
+        scrape(context.options->host, server.port, "whisper_transport_write_turn_seconds");
+    if (!counts) return std::nullopt;
+    if (!total) {
+      total = std::move(counts);
+      continue;
+    }
+    if (total->upper_bounds != counts->upper_bounds) return std::nullopt;
+    for (std::size_t i = 0; i < total->cumulative.size(); ++i) {
+      total->cumulative[i] += counts->cumulative[i];
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
 json_object run_fanout(const run_context& context) {
   const options& o = *context.options;
   room_team team(context.target, make_room_plan(o, context.cookies, o.senders, o.rate), o.threads);
@@ -93,8 +119,10 @@ json_object run_fanout(const run_context& context) {
   cpu.server_pids = o.server_pids;
   sleep_until(team.measure_start_ns(), context.deadline_ns);
   cpu.begin();
+  const auto turns_before = scrape_write_turns(context);
   sleep_until(team.measure_end_ns(), context.deadline_ns);
   cpu.end();
+  const auto turns_after = scrape_write_turns(context);
   team.stop_sending();
   team.wait_drained(
       std::min(context.deadline_ns, now_ns() + static_cast<std::uint64_t>(o.drain_s * 1e9)));
@@ -110,6 +138,12 @@ json_object run_fanout(const run_context& context) {
              std::to_string(t.received_measured) + "  lost " + std::to_string(lost));
   print_line(latency_line(r.latency));
   print_line(cpu_line(cpu, t.received_measured));
+  std::optional<double> turn_p99;
+  if (turns_before && turns_after) turn_p99 = quantile_bound(*turns_before, *turns_after, 0.99);
+  if (turn_p99) {
+    print_line("server write turn (its fan-out: first frame queued to last write) p99 <= " +
+               std::to_string(*turn_p99 * 1000) + " ms");
+  }
   const bool ok = lost == 0 && t.dropped_after_join == 0 && r.counters.error_codes.empty();
   if (!ok) print_line("problems: " + failure_summary(r.counters));
   result.add("ok", ok)
@@ -129,6 +163,8 @@ json_object run_fanout(const run_context& context) {
       .add("late_sends", t.late_sends)
       .add("dropped_after_join", t.dropped_after_join)
       .add_object("latency", latency_json(r.latency));
+  // Bucket bound, not an interpolation: "p99 at most this".
+  if (turn_p99 && *turn_p99 < 1e9) result.add("server_write_turn_p99_us", *turn_p99 * 1e6);
   add_cpu(result, cpu, t.received_measured);
   add_counters(result, r.counters);
   return result;
