@@ -68,7 +68,10 @@ void http_connection::start() {
 #endif
   asio::error_code ec;
   socket_.tcp().non_blocking(true, ec);
-  wait_readable();
+  // Read at once rather than wait first: a client sends its request as soon as it is
+  // connected, so it is usually here already, and arming the wait would cost a reactor
+  // round (an epoll_ctl) for nothing. Nothing there: on_readable() waits as usual.
+  on_readable(asio::error_code());
 }
 
 void http_connection::wait_readable() {
