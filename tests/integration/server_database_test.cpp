@@ -106,7 +106,8 @@ TEST_CASE("a kept user lookup sees another connection's deactivation and deletio
   const std::string path = file.dir + "/users.db";
   whisper_server::database db(path, true);
   whisper_server::migrate(db);
-  whisper_server::sqlite_user_store users(db);
+  // No cache (recheck 0): the prepared statement itself must not answer from a stale snapshot.
+  whisper_server::sqlite_user_store users(db, std::chrono::seconds(0));
   const auto alice = users.create({0, "alice", "Alice", false, true}, "hash");
   REQUIRE(users.find(alice.id));
   CHECK(users.find(alice.id)->is_active);
@@ -121,6 +122,31 @@ TEST_CASE("a kept user lookup sees another connection's deactivation and deletio
   CHECK_FALSE(users.find(alice.id));
   CHECK_FALSE(users.find_by_username("alice"));
   CHECK(db.cached_statements() == 2);
+}
+
+TEST_CASE("the user cache: own changes at once, another process's after drop_cache") {
+  guarded_file file;
+  const std::string path = file.dir + "/cached-users.db";
+  whisper_server::database db(path, true);
+  whisper_server::migrate(db);
+  whisper_server::sqlite_user_store users(db);
+  auto alice = users.create({0, "alice", "Alice", false, true}, "hash");
+  REQUIRE(users.find(alice.id));
+
+  // This process's update and removal evict the cached user at once.
+  alice.is_staff = true;
+  REQUIRE(users.update(alice));
+  CHECK(users.find(alice.id)->is_staff);
+
+  // Another process's change: account_watch notices it (PRAGMA data_version) and drops
+  // the cache before it re-checks the open connections.
+  whisper_server::database other(path, false);
+  other.exec("UPDATE users SET is_active = 0 WHERE username = 'alice'");
+  users.drop_cache();
+  CHECK_FALSE(users.find(alice.id)->is_active);
+
+  REQUIRE(users.remove(alice.id));
+  CHECK_FALSE(users.find(alice.id));
 }
 
 TEST_CASE("a kept session lookup sees a logout by another connection once rechecked") {

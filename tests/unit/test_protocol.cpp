@@ -1,7 +1,9 @@
 // The wire format: every server frame byte for byte, and room id parsing.
 #include <doctest/doctest.h>
 
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cstdint>
 
 #include "whisper/chat_hub.hpp"
@@ -29,6 +31,23 @@ TEST_CASE("enter and leave notices have no message key") {
         R"({"msg_type":4,"room":7,"username":"bob"})");
   CHECK(*encode_room_message(7, msg_type::leave, "bob", {}) ==
         R"({"msg_type":5,"room":7,"username":"bob"})");
+}
+
+TEST_CASE("join replies and room messages escape every byte as Boost.JSON does") {
+  for (int b = 0; b < 256; ++b) {
+    const std::string text = std::string("a") + static_cast<char>(b) + "z";
+    boost::json::object message;
+    message["msg_type"] = 0;
+    message["room"] = 5;
+    message["username"] = boost::json::string_view(text.data(), text.size());
+    message["message"] = boost::json::string_view(text.data(), text.size());
+    CHECK(*encode_room_message(5, msg_type::message, text, text) ==
+          boost::json::serialize(message));
+    boost::json::object reply;
+    reply["join"] = "5";
+    reply["title"] = boost::json::string_view(text.data(), text.size());
+    CHECK(*encode_join_reply(5, text) == boost::json::serialize(reply));
+  }
 }
 
 TEST_CASE("text is JSON-escaped, quotes, backslashes, control characters and UTF-8 intact") {

@@ -68,7 +68,10 @@ void http_connection::start() {
 #endif
   asio::error_code ec;
   socket_.tcp().non_blocking(true, ec);
-  wait_readable();
+  // Read at once rather than wait first: a client sends its request as soon as it is
+  // connected, so it is usually here already, and arming the wait would cost a reactor
+  // round (an epoll_ctl) for nothing. Nothing there: on_readable() waits as usual.
+  on_readable(asio::error_code());
 }
 
 void http_connection::wait_readable() {
@@ -154,15 +157,27 @@ void http_connection::feed(std::string_view bytes) {
 
 void http_connection::track_head_end(std::string_view consumed) {
   static constexpr std::string_view head_end = "\r\n\r\n";
-  for (const char c : consumed) {
-    if (head_end_match_ == 4) return;
-    head_ += c;
+  // The same state machine as byte by byte, but the bytes that cannot start the end
+  // (all but '\r' while nothing matched) are skipped with one search, and the head is
+  // copied once per read rather than once per byte.
+  std::size_t i = 0;
+  while (i < consumed.size() && head_end_match_ != 4) {
+    if (head_end_match_ == 0) {
+      const std::size_t cr = consumed.find('\r', i);
+      if (cr == std::string_view::npos) {
+        i = consumed.size();
+        break;
+      }
+      i = cr;
+    }
+    const char c = consumed[i++];
     if (c == head_end[static_cast<std::size_t>(head_end_match_)]) {
       ++head_end_match_;
     } else {
       head_end_match_ = c == '\r' ? 1 : 0;
     }
   }
+  head_.append(consumed.data(), i);
 }
 
 void http_connection::maybe_send_continue() {

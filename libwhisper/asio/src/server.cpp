@@ -27,6 +27,9 @@ struct server::impl {
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> retry_timer;  // accept retry after EMFILE and such
   std::unique_ptr<asio::steady_timer> stop_timer;   // polls for the end of the grace
+  // The peer of the accept in progress (one at a time): accept() reports it, so no
+  // getpeername() call is needed per connection.
+  asio::ip::tcp::endpoint accepted_peer;
   std::size_t next_worker = 0;
   std::uint16_t port = 0;
   std::atomic<bool> stop_requested{false};
@@ -68,11 +71,8 @@ void refuse_over_ip_limit(tcp_socket& socket, bool secure) {
 }
 
 // On the connection's own io thread: count it against its address, then serve it.
-void start_connection(worker& target, tcp_socket socket) {
+void start_connection(worker& target, tcp_socket socket, const asio::ip::tcp::endpoint& peer) {
   server_context& ctx = target.context();
-  asio::error_code remote_ec;
-  const auto peer = socket.remote_endpoint(remote_ec);
-  if (remote_ec) return;  // already gone
   std::string address = peer.address().to_string();
   bool secure = false;
 #ifdef WHISPER_HAVE_TLS
@@ -158,7 +158,7 @@ void server::impl::accept() {
   // Round-robin: the socket is accepted straight onto the next worker's io_context.
   worker& target = *workers[next_worker];
   next_worker = (next_worker + 1) % workers.size();
-  acceptor->async_accept(target.io(),
+  acceptor->async_accept(target.io(), accepted_peer,
                          [this, &target](const asio::error_code& ec, tcp_socket socket) {
                            if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
                            if (ec) {
@@ -171,8 +171,9 @@ void server::impl::accept() {
                              });
                              return;
                            }
-                           asio::post(target.io(), [&target, socket = std::move(socket)]() mutable {
-                             start_connection(target, std::move(socket));
+                           asio::post(target.io(), [&target, socket = std::move(socket),
+                                                    peer = accepted_peer]() mutable {
+                             start_connection(target, std::move(socket), peer);
                            });
                            accept();
                          });

@@ -11,9 +11,8 @@
 
 namespace whisper_server {
 
-account_watch::account_watch(database& db, whisper::user_store& users,
-                             sqlite_session_store& sessions, whisper::chat_hub& hub,
-                             std::shared_ptr<spdlog::logger> log,
+account_watch::account_watch(database& db, sqlite_user_store& users, sqlite_session_store& sessions,
+                             whisper::chat_hub& hub, std::shared_ptr<spdlog::logger> log,
                              std::chrono::milliseconds interval)
     : db_(db),
       users_(users),
@@ -39,7 +38,9 @@ void account_watch::run() {
     lock.unlock();
     try {
       if (changed_elsewhere()) {
-        sessions_.drop_cache();  // a session ended elsewhere must not open new sockets
+        // A session ended or an account changed elsewhere must not open new sockets.
+        sessions_.drop_cache();
+        users_.drop_cache();
         check_now();
       }
     } catch (const std::exception& e) {

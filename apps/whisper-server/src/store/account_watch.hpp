@@ -14,6 +14,7 @@
 
 #include "store/sqlite_db.hpp"
 #include "store/sqlite_session_store.hpp"
+#include "store/sqlite_user_store.hpp"
 #include "whisper/account_stores.hpp"
 #include "whisper/chat_hub.hpp"
 
@@ -28,7 +29,7 @@ namespace whisper_server {
 /// Thread safety: one thread of its own; check_now() may be called from any thread.
 class account_watch {
  public:
-  account_watch(database& db, whisper::user_store& users, sqlite_session_store& sessions,
+  account_watch(database& db, sqlite_user_store& users, sqlite_session_store& sessions,
                 whisper::chat_hub& hub, std::shared_ptr<spdlog::logger> log,
                 std::chrono::milliseconds interval);
   ~account_watch();
@@ -44,7 +45,7 @@ class account_watch {
   std::int64_t data_version();
 
   database& db_;
-  whisper::user_store& users_;
+  sqlite_user_store& users_;
   sqlite_session_store& sessions_;
   whisper::chat_hub& hub_;
   std::shared_ptr<spdlog::logger> log_;

@@ -33,11 +33,35 @@ std::int64_t unix_now() {
 }  // namespace
 
 std::optional<whisper::user> sqlite_user_store::find(whisper::user_id id) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (auto it = cache_.find(id); it != cache_.end()) {
+      if (now - it->second.checked_at < recheck_) return it->second.who;
+      cache_.erase(it);
+    }
+  }
+  // Filled while the database lock is still held (lock order: database, then cache, as
+  // in forget()), so a concurrent update() cannot be undone by a stale fill.
   auto guard = db_.lock();
   statement query(db_, kFindById, statement::reuse::cached);
   query.bind(1, id);
   if (!query.step()) return std::nullopt;
-  return read_user(query);
+  whisper::user found = read_user(query);
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  if (cache_.size() >= max_cached) cache_.clear();
+  cache_[id] = cached{found, now};
+  return found;
+}
+
+void sqlite_user_store::forget(whisper::user_id id) {
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cache_.erase(id);
+}
+
+void sqlite_user_store::drop_cache() {
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cache_.clear();
 }
 
 std::optional<whisper::user> sqlite_user_store::find_by_username(std::string_view username) {
@@ -99,6 +123,7 @@ bool sqlite_user_store::update(const whisper::user& u) {
   } catch (const constraint_error&) {
     throw whisper::duplicate_username("a user named '" + u.username + "' already exists");
   }
+  forget(u.id);  // under the database lock: no find() can fill the old row back in
   return db_.changes() > 0;
 }
 
@@ -121,6 +146,7 @@ bool sqlite_user_store::remove(whisper::user_id id) {
   auto guard = db_.lock();
   statement erase(db_, "DELETE FROM users WHERE id = ?");
   erase.bind(1, id).run();
+  forget(id);
   return db_.changes() > 0;
 }
 
