@@ -29,7 +29,7 @@ TEST_CASE("the selftest receives blasted frames through the full client path wit
 // and a frame split between two reads must be joined, in both I/O modes.
 TEST_CASE("both I/O modes receive one-frame writes without errors and report both send floors") {
   for (io_mode io : {io_mode::uring, io_mode::epoll}) {
-    CAPTURE(io_mode_name(io));
+    CAPTURE(std::string(io_mode_name(io)));
     options opts;
     opts.mode = mode::selftest;
     opts.io = io;
@@ -43,10 +43,16 @@ TEST_CASE("both I/O modes receive one-frame writes without errors and report bot
     context.target.upgrade_host = "127.0.0.1";
     context.deadline_ns = now_ns() + 20 * ns_per_sec;
     const std::string result = run_selftest(context).str();
-    CHECK(result.find("\"ok\":true") != std::string::npos);
+    INFO(result);
+    // Frames were received and decoded without a protocol error, and both floors are
+    // reported. Not "received within each window" ("ok" needs that): the blaster outruns
+    // the receiver, and with that backlog one receive turn of an instrumented build
+    // (coverage, sanitizers) can outlast a 0.3 s window; the receiver publishes its
+    // count once per turn.
+    CHECK(result.find("\"frames_received\":0,") == std::string::npos);
     CHECK(result.find("\"protocol_errors\":0") != std::string::npos);
+    CHECK(result.find("\"upgrade_failures\":0") != std::string::npos);
     CHECK(result.find("\"blaster_cpu_us_per_frame\":") != std::string::npos);
-    CHECK(result.find("\"blaster_batched_cpu_us_per_frame\":") != std::string::npos);
-    CHECK(result.find("\"batched_submission\":{\"frames_per_s\":0,") == std::string::npos);
+    CHECK(result.find("\"blaster_batched_cpu_us_per_frame\":0,") == std::string::npos);
   }
 }
