@@ -18,6 +18,10 @@
 #                         (alternating, so the machine's drift hits both alike), and the
 #                         table has a row per workload@backend. Default: the server's own
 #                         choice (io_backend auto)
+#   BENCH_BASELINE_SERVER another whisper-server binary (an earlier version, built
+#                         elsewhere) run as one more row, workload@baseline, alternating
+#                         with the others under the same whisper-bench: before and after
+#                         in one batch
 #   BENCH_SERVER_THREADS  whisper-server's io threads (default 1)
 #   BENCH_SERVER_CPUS     taskset list for the server(s) and Redis (default 0)
 #   BENCH_BENCH_CPUS      taskset list for whisper-bench (default 1)
@@ -223,6 +227,11 @@ echo "kernel $(uname -r); server(s) and redis on cpu $server_cpu, bench on cpu $
 echo "whisper-bench: ${bench_threads} thread(s), --io ${BENCH_IO:-uring}${busy_poll:+, busy-polling}; server: ${server_threads} io thread(s)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 io_backends=${BENCH_IO_BACKENDS:-}
+own_server_bin=$server_bin
+if [[ -n ${BENCH_BASELINE_SERVER:-} ]]; then
+  [[ -x $BENCH_BASELINE_SERVER ]] || { echo "bench.sh: BENCH_BASELINE_SERVER $BENCH_BASELINE_SERVER is not an executable" >&2; exit 1; }
+  io_backends="baseline ${io_backends:-auto}"
+fi
 rows=""
 for name in $workloads; do
   for run in $(seq 1 "$runs"); do
@@ -233,8 +242,13 @@ for name in $workloads; do
     fi
     for backend in $io_backends; do
       echo "== $name@$backend run $run"
-      WHISPER_IO_BACKEND=$backend run_workload "$name" "$run" "$backend" ||
-        echo "bench.sh: $name@$backend run $run failed"
+      if [[ $backend == baseline ]]; then
+        server_bin=$BENCH_BASELINE_SERVER run_workload "$name" "$run" "$backend" ||
+          echo "bench.sh: $name@$backend run $run failed"
+      else
+        server_bin=$own_server_bin WHISPER_IO_BACKEND=$backend run_workload "$name" "$run" "$backend" ||
+          echo "bench.sh: $name@$backend run $run failed"
+      fi
     done
   done
   if [[ -z $io_backends || $name == selftest* || $name == sweep || $name == w1_redis ]]; then
