@@ -111,6 +111,32 @@ TEST_CASE("parser: fragments are reassembled, with control frames between them")
   CHECK(events[1].payload == "Hello world");
 }
 
+TEST_CASE(
+    "parser: control frames between fragments, split at every byte, leave the message whole") {
+  const std::string bytes =
+      client_frame(net::opcode::text, "Hel", fragment()) + client_frame(net::opcode::ping, "") +
+      client_frame(net::opcode::continuation, "lo ", fragment()) +
+      client_frame(net::opcode::pong, "mid") + client_frame(net::opcode::continuation, "world") +
+      client_frame(net::opcode::ping, "after") +
+      client_frame(net::opcode::close, std::string("\x03\xe8"
+                                                   "bye"));
+  for (std::size_t chunk : {1, 2, 5, 64}) {
+    net::frame_parser parser(11);  // exactly "Hello world": control payloads do not count
+    auto events = parse_all(parser, bytes, chunk);
+    REQUIRE(events.size() == 5);
+    CHECK(events[0].kind == type::ping);
+    CHECK(events[0].payload.empty());
+    CHECK(events[1].kind == type::pong);
+    CHECK(events[1].payload == "mid");
+    CHECK(events[2].kind == type::text);
+    CHECK(events[2].payload == "Hello world");
+    CHECK(events[3].payload == "after");
+    CHECK(events[4].kind == type::close);
+    CHECK(events[4].code == 1000);
+    CHECK(events[4].payload == "bye");
+  }
+}
+
 TEST_CASE("parser: continuation without a message and text inside a message are errors") {
   CHECK(only_event(client_frame(net::opcode::continuation, "x")).code == 1002);
   net::frame_parser parser(1024);

@@ -98,6 +98,23 @@ TEST_CASE("send delivers to one channel") {
   CHECK(b->got.empty());
 }
 
+TEST_CASE("only the exact name the layer made reaches a channel") {
+  in_process_channel_layer layer;
+  auto a = std::make_shared<recorder>();
+  const auto na = layer.add_channel(a);
+  REQUIRE(na == "local!1");
+  for (const char* other : {"local!01", "local!1x", "local!", "local!+1", "xlocal!1", "remote!1",
+                            "local!18446744073709551617"}) {
+    layer.send(other, an_event());
+    layer.group_add("g", other);
+    layer.remove_channel(other);
+  }
+  CHECK(a->got.empty());
+  CHECK(layer.group_size("g") == 0);
+  layer.send(na, an_event());  // still registered
+  CHECK(a->got.size() == 1);
+}
+
 TEST_CASE("a receiver may change groups from inside deliver without deadlock") {
   in_process_channel_layer layer;
   auto a = std::make_shared<recorder>();

@@ -23,6 +23,10 @@ namespace whisper::net {
 /// it (an idle connection always has one, its wait for input). Every connection runs on
 /// one worker's io_context anyway.
 using tcp_socket = asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type>;
+/// The acceptor on the same executor type: Asio recycles the accept operation's memory
+/// block for the accepted socket's first pending read, so a smaller accept operation is a
+/// smaller block held by every idle connection.
+using tcp_acceptor = asio::basic_socket_acceptor<asio::ip::tcp, asio::io_context::executor_type>;
 
 #ifdef WHISPER_HAVE_TLS
 /// A TLS connection's stream and the buffers its asynchronous operations need.

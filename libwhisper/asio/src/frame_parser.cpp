@@ -7,6 +7,12 @@
 
 namespace whisper::net {
 
+// One per connection, inside ws_connection (W3 in docs/benchmarks.md): an idle parser
+// holds no buffer, only this object. (64-bit libstdc++.)
+#if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
+static_assert(sizeof(frame_parser) <= 64, "the frame parser grew: see the comment above");
+#endif
+
 namespace {
 
 bool is_control(std::uint8_t op) {
@@ -61,7 +67,7 @@ std::optional<frame_event> frame_parser::read_header(std::string_view& input) {
   header_have_ = 0;
   header_need_ = 2;
   if (auto failure = check_length()) return failure;
-  control_.clear();
+  control_length_ = 0;
   stage_ = stage::payload;
   return std::nullopt;
 }
@@ -97,23 +103,30 @@ std::optional<frame_event> frame_parser::check_length() {
   if ((remaining_ >> 63) != 0) return fail(ws_close::protocol_error, "64-bit length top bit set");
   if (is_control(opcode_)) return std::nullopt;
   // Refuse from the header: a frame too big is never buffered.
-  if (remaining_ > max_message_bytes_ || message_.size() + remaining_ > max_message_bytes_) {
+  if (remaining_ > max_message_bytes_ || message_size() + remaining_ > max_message_bytes_) {
     return fail(ws_close::message_too_big, "message over the frame size limit");
   }
   if (opcode_ == opcode::text) {
     in_message_ = true;
-    message_.clear();
+    if (buffer_) buffer_->clear();
     utf8_.reset();
   }
-  message_.reserve(message_.size() + static_cast<std::size_t>(remaining_));
+  if (remaining_ > 0) buffer().reserve(message_size() + static_cast<std::size_t>(remaining_));
   return std::nullopt;
 }
 
 std::optional<frame_event> frame_parser::read_payload(std::string_view& input) {
   const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size()));
-  std::string& target = is_control(opcode_) ? control_ : message_;
+  if (take == 0) {
+    // A frame without payload: nothing to unmask, and no buffer needed for it.
+    stage_ = stage::header;
+    return finish_frame();
+  }
+  std::string& target = buffer();
   const std::size_t start = target.size();
   target.append(input.data(), take);
+  // A control frame's payload is at most 125 bytes (checked from its header).
+  if (is_control(opcode_)) control_length_ = static_cast<std::uint8_t>(control_length_ + take);
   for (std::size_t i = start; i < target.size(); ++i) {
     target[i] = static_cast<char>(static_cast<std::uint8_t>(target[i]) ^ mask_[mask_pos_]);
     mask_pos_ = (mask_pos_ + 1) & 3;
@@ -132,9 +145,9 @@ std::optional<frame_event> frame_parser::read_payload(std::string_view& input) {
 std::optional<frame_event> frame_parser::finish_frame() {
   switch (opcode_) {
     case opcode::ping:
-      return frame_event{frame_event::type::ping, std::move(control_), 0};
+      return frame_event{frame_event::type::ping, take_control(), 0};
     case opcode::pong:
-      return frame_event{frame_event::type::pong, std::move(control_), 0};
+      return frame_event{frame_event::type::pong, take_control(), 0};
     case opcode::close:
       return finish_close();
     default:
@@ -144,28 +157,52 @@ std::optional<frame_event> frame_parser::finish_frame() {
   if (!utf8_.complete()) return fail(ws_close::invalid_payload, "text ends inside a character");
   in_message_ = false;
   // Hand the message over: the parser keeps no buffer while the connection is idle.
-  frame_event event{frame_event::type::text, std::move(message_), 0};
-  message_ = std::string();
+  frame_event event{frame_event::type::text, buffer_ ? std::move(*buffer_) : std::string(), 0};
+  buffer_.reset();
   return event;
 }
 
 std::optional<frame_event> frame_parser::finish_close() {
   stage_ = stage::finished;
-  if (control_.empty()) return frame_event{frame_event::type::close, {}, ws_close::no_status};
-  if (control_.size() == 1) return fail(ws_close::protocol_error, "close payload of 1 byte");
+  const std::string control = take_control();
+  buffer_.reset();  // nothing more is parsed after a close
+  if (control.empty()) return frame_event{frame_event::type::close, {}, ws_close::no_status};
+  if (control.size() == 1) return fail(ws_close::protocol_error, "close payload of 1 byte");
   const int code =
-      (static_cast<std::uint8_t>(control_[0]) << 8) | static_cast<std::uint8_t>(control_[1]);
+      (static_cast<std::uint8_t>(control[0]) << 8) | static_cast<std::uint8_t>(control[1]);
   if (!valid_close_code(code)) return fail(ws_close::protocol_error, "invalid close code");
-  std::string reason = control_.substr(2);
+  std::string reason = control.substr(2);
   if (!valid_utf8(reason)) return fail(ws_close::invalid_payload, "close reason not UTF-8");
   return frame_event{frame_event::type::close, std::move(reason), code};
 }
 
 frame_event frame_parser::fail(int code, std::string why) {
   stage_ = stage::finished;
-  message_ = std::string();
-  control_ = std::string();
+  buffer_.reset();
   return frame_event{frame_event::type::fail, std::move(why), code};
+}
+
+std::string& frame_parser::buffer() {
+  if (!buffer_) buffer_ = std::make_unique<std::string>();
+  return *buffer_;
+}
+
+std::size_t frame_parser::message_size() const {
+  return buffer_ ? buffer_->size() - control_length_ : 0;
+}
+
+std::string frame_parser::take_control() {
+  if (control_length_ == 0) {
+    if (buffer_ && !in_message_) buffer_.reset();
+    return {};
+  }
+  std::string& all = *buffer_;
+  std::string control = all.substr(all.size() - control_length_);
+  all.resize(all.size() - control_length_);
+  control_length_ = 0;
+  // Between messages the buffer held this frame only: give it back.
+  if (!in_message_) buffer_.reset();
+  return control;
 }
 
 }  // namespace whisper::net

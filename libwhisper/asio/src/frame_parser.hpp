@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,10 @@ class frame_parser {
   std::optional<frame_event> finish_frame();
   std::optional<frame_event> finish_close();
   frame_event fail(int code, std::string why);
+  std::string& buffer();
+  std::size_t message_size() const;
+  // Takes the current control frame's payload off the end of the buffer.
+  std::string take_control();
 
   std::size_t max_message_bytes_;
   stage stage_ = stage::header;
@@ -69,11 +74,14 @@ class frame_parser {
   std::uint64_t remaining_ = 0;
   std::array<std::uint8_t, 4> mask_{};
   std::uint8_t mask_pos_ = 0;
-  // A text message being reassembled, and the payload of the current control frame
-  // (control frames may arrive between the fragments of a message).
+  // One buffer, made when a frame brings payload and dropped when a message or control
+  // frame is handed over, so an idle parser holds a null pointer only: the text message
+  // being reassembled, then the payload of the current control frame after it (control
+  // frames may arrive between the fragments of a message; control_length_ of its bytes
+  // are the control frame's).
   bool in_message_ = false;
-  std::string message_;
-  std::string control_;
+  std::uint8_t control_length_ = 0;
+  std::unique_ptr<std::string> buffer_;
   utf8_validator utf8_;
 };
 

@@ -24,7 +24,7 @@ struct server::impl {
 
   server_context context;
   std::vector<std::unique_ptr<worker>> workers;  // workers[0] also runs the acceptor
-  std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
+  std::unique_ptr<tcp_acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> retry_timer;  // accept retry after EMFILE and such
   std::unique_ptr<asio::steady_timer> stop_timer;   // polls for the end of the grace
   // The peer of the accept in progress (one at a time): accept() reports it, so no
@@ -261,7 +261,7 @@ void server::listen() {
   const std::string where = options.address + ":" + std::to_string(options.port);
   try {
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
-    auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(impl_->workers[0]->io());
+    auto acceptor = std::make_unique<tcp_acceptor>(impl_->workers[0]->io().get_executor());
     acceptor->open(endpoint.protocol());
     // Restarts must not wait out TIME_WAIT; this does not let two servers share a port.
     acceptor->set_option(asio::socket_base::reuse_address(true));

@@ -54,26 +54,29 @@ void redis_channel_layer::stop() {
 }
 
 std::string redis_channel_layer::add_channel(std::shared_ptr<channel> receiver) {
-  auto name = state_->options.prefix + "." + state_->process_id + "!" +
-              std::to_string(state_->next_channel.fetch_add(1, std::memory_order_relaxed));
-  state_->local.add_channel(name, std::move(receiver));
-  return name;
+  const std::uint64_t id = state_->next_channel.fetch_add(1, std::memory_order_relaxed);
+  state_->local.add_channel(id, std::move(receiver));
+  return state_->channel_prefix + std::to_string(id);
 }
 
 void redis_channel_layer::remove_channel(const std::string& channel_name) {
-  for (auto& group : state_->local.remove_channel(channel_name)) {
+  const auto id = detail::local_groups::channel_number(channel_name, state_->channel_prefix);
+  if (!id) return;
+  for (auto& group : state_->local.remove_channel(*id)) {
     asio::post(state_->strand, [s = state_, g = std::move(group)] { s->sync_group(g); });
   }
 }
 
 void redis_channel_layer::group_add(const std::string& group, const std::string& channel_name) {
-  if (state_->local.add(group, channel_name)) {
+  const auto id = detail::local_groups::channel_number(channel_name, state_->channel_prefix);
+  if (id && state_->local.add(group, *id)) {
     asio::post(state_->strand, [s = state_, group] { s->sync_group(group); });
   }
 }
 
 void redis_channel_layer::group_discard(const std::string& group, const std::string& channel_name) {
-  if (state_->local.discard(group, channel_name)) {
+  const auto id = detail::local_groups::channel_number(channel_name, state_->channel_prefix);
+  if (id && state_->local.discard(group, *id)) {
     asio::post(state_->strand, [s = state_, group] { s->sync_group(group); });
   }
 }
@@ -99,7 +102,9 @@ void redis_channel_layer::send(const std::string& channel_name, event_ptr e) {
   if (bang == std::string::npos || dot == std::string::npos) return;
   const auto owner = channel_name.substr(dot + 1, bang - dot - 1);
   if (owner == state_->process_id) {
-    if (auto receiver = state_->local.find(channel_name)) receiver->deliver(e);
+    const auto id = detail::local_groups::channel_number(channel_name, state_->channel_prefix);
+    if (!id) return;
+    if (auto receiver = state_->local.find(*id)) receiver->deliver(e);
     return;
   }
   auto payload = encode_envelope(state_->process_id, channel_name, serialize_event(*e));

@@ -141,7 +141,10 @@ void redis_channel_layer::state::deliver_remote(const std::string& redis_channel
   if (!e) return;
   stats.messages_received.fetch_add(1, std::memory_order_relaxed);
   if (!env->target.empty()) {
-    if (auto receiver = local.find(std::string(env->target))) receiver->deliver(e);
+    const auto id = detail::local_groups::channel_number(env->target, channel_prefix);
+    if (id) {
+      if (auto receiver = local.find(*id)) receiver->deliver(e);
+    }
     return;
   }
   const auto prefix = options.prefix + ":group:";

@@ -28,13 +28,16 @@ struct redis_channel_layer::state : std::enable_shared_from_this<state> {
       : io(context),
         strand(asio::make_strand(context)),
         options(std::move(opts)),
-        process_id(redis_detail::make_process_id()) {}
+        process_id(redis_detail::make_process_id()),
+        channel_prefix(options.prefix + "." + process_id + "!") {}
 
   asio::io_context& io;
   strand_type strand;
   redis_options options;
   redis_url url;
   const std::string process_id;
+  // This process's channels are named "<prefix>.<process id>!<n>".
+  const std::string channel_prefix;
   std::atomic<std::uint64_t> next_channel{0};
   detail::local_groups local;
   redis_layer_stats stats;

@@ -11,36 +11,55 @@ local_groups::shard& local_groups::shard_of(const std::string& group) const {
   return shards_[std::hash<std::string>{}(group) % shards_.size()];
 }
 
-void local_groups::add_channel(const std::string& name, std::shared_ptr<channel> receiver) {
-  std::lock_guard<std::mutex> lock(channels_mutex_);
-  channels_[name].receiver = std::move(receiver);
+std::optional<std::uint64_t> local_groups::channel_number(std::string_view name,
+                                                          std::string_view prefix) {
+  // Exactly the name "<prefix><n>" the layer made: decimal digits, no leading zero.
+  if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) return {};
+  const std::string_view digits = name.substr(prefix.size());
+  if (digits.size() > 1 && digits[0] == '0') return {};
+  std::uint64_t n = 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return {};
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return {};
+    n = n * 10 + d;
+  }
+  return n;
 }
 
-std::vector<std::string> local_groups::remove_channel(const std::string& name) {
+void local_groups::add_channel(std::uint64_t id, std::shared_ptr<channel> receiver) {
+  std::lock_guard<std::mutex> lock(channels_mutex_);
+  channels_[id].receiver = std::move(receiver);
+}
+
+std::vector<std::string> local_groups::remove_channel(std::uint64_t id) {
   std::shared_ptr<channel> released;  // declared first: dropped after unlocking, since
                                       // its destructor may run and re-enter the layer
   std::vector<std::string> emptied;
   std::lock_guard<std::mutex> lock(channels_mutex_);
-  auto it = channels_.find(name);
+  auto it = channels_.find(id);
   if (it == channels_.end()) return emptied;
   released = std::move(it->second.receiver);
-  for (const std::string& group : it->second.groups) {
-    if (discard_locked(group, released)) emptied.push_back(group);
+  for (const std::string* joined : it->second.groups) {
+    std::string group = *joined;  // a copy: discard_locked may erase the name it points at
+    if (discard_locked(group, released)) emptied.push_back(std::move(group));
   }
   channels_.erase(it);
   return emptied;
 }
 
-bool local_groups::add(const std::string& group, const std::string& name) {
+bool local_groups::add(const std::string& group, std::uint64_t id) {
   std::lock_guard<std::mutex> lock(channels_mutex_);
-  auto it = channels_.find(name);
+  auto it = channels_.find(id);
   if (it == channels_.end()) return false;
-  std::vector<std::string>& joined = it->second.groups;
-  if (std::find(joined.begin(), joined.end(), group) != joined.end()) return false;
-  joined.push_back(group);
+  std::vector<const std::string*>& joined = it->second.groups;
+  const auto same = [&group](const std::string* name) { return *name == group; };
+  if (std::find_if(joined.begin(), joined.end(), same) != joined.end()) return false;
   shard& s = shard_of(group);
   std::lock_guard<std::mutex> shard_lock(s.mutex);
-  member_snapshot& current = s.groups[group];
+  auto slot = s.groups.try_emplace(group).first;
+  joined.push_back(&slot->first);
+  member_snapshot& current = slot->second;
   const bool first = !current;
   auto next = std::make_shared<member_list>();
   next->reserve((current ? current->size() : 0) + 1);
@@ -50,12 +69,13 @@ bool local_groups::add(const std::string& group, const std::string& name) {
   return first;
 }
 
-bool local_groups::discard(const std::string& group, const std::string& name) {
+bool local_groups::discard(const std::string& group, std::uint64_t id) {
   std::lock_guard<std::mutex> lock(channels_mutex_);
-  auto it = channels_.find(name);
+  auto it = channels_.find(id);
   if (it == channels_.end()) return false;
-  std::vector<std::string>& joined = it->second.groups;
-  const auto at = std::find(joined.begin(), joined.end(), group);
+  std::vector<const std::string*>& joined = it->second.groups;
+  const auto same = [&group](const std::string* name) { return *name == group; };
+  const auto at = std::find_if(joined.begin(), joined.end(), same);
   if (at == joined.end()) return false;
   joined.erase(at);
   return discard_locked(group, it->second.receiver);
@@ -89,9 +109,9 @@ local_groups::member_snapshot local_groups::members(const std::string& group) co
   return it == s.groups.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<channel> local_groups::find(const std::string& name) const {
+std::shared_ptr<channel> local_groups::find(std::uint64_t id) const {
   std::lock_guard<std::mutex> lock(channels_mutex_);
-  auto it = channels_.find(name);
+  auto it = channels_.find(id);
   return it == channels_.end() ? nullptr : it->second.receiver;
 }
 

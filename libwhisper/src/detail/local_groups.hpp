@@ -8,9 +8,12 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -24,19 +27,25 @@ class local_groups {
   using member_list = std::vector<std::shared_ptr<channel>>;
   using member_snapshot = std::shared_ptr<const member_list>;
 
-  void add_channel(const std::string& name, std::shared_ptr<channel> receiver);
+  /// Channels are registered by number: a layer names channel `n` "<its prefix><n>" and
+  /// turns a name back into `n` with channel_number() (a map keyed by the name would hold
+  /// a string and its hash per connection).
+  static std::optional<std::uint64_t> channel_number(std::string_view name,
+                                                     std::string_view prefix);
+
+  void add_channel(std::uint64_t id, std::shared_ptr<channel> receiver);
   /// Removes a channel and its memberships; returns the groups it left empty. The
   /// registry's reference to the receiver is dropped after every lock is released.
-  std::vector<std::string> remove_channel(const std::string& name);
+  std::vector<std::string> remove_channel(std::uint64_t id);
   /// Adds a registered channel to a group (idempotent; unknown channels are ignored).
   /// True if the group had no member before (a cross-process layer must subscribe).
-  bool add(const std::string& group, const std::string& name);
+  bool add(const std::string& group, std::uint64_t id);
   /// True if this left the group without members (a cross-process layer may unsubscribe).
-  bool discard(const std::string& group, const std::string& name);
+  bool discard(const std::string& group, std::uint64_t id);
 
   /// The group's members now, or null: hold it while delivering, without any lock.
   member_snapshot members(const std::string& group) const;
-  std::shared_ptr<channel> find(const std::string& name) const;
+  std::shared_ptr<channel> find(std::uint64_t id) const;
   bool has_members(const std::string& group) const;
   /// Every group with at least one member.
   std::vector<std::string> groups() const;
@@ -47,8 +56,10 @@ class local_groups {
     std::shared_ptr<channel> receiver;
     // So remove_channel does not scan every group. A plain vector: a connection is in a
     // few groups (its user's and its rooms'), and a std::set cost each 48 bytes plus an
-    // 80-byte node per group.
-    std::vector<std::string> groups;
+    // 80-byte node per group. Each points at the group's name in its shard's map, which
+    // stays put while the group has a member (this one) and is only read or erased under
+    // channels_mutex_.
+    std::vector<const std::string*> groups;
   };
   // One slice of the groups. Lock order: channels_mutex_ before any shard's mutex.
   struct shard {
@@ -62,7 +73,7 @@ class local_groups {
 
   // Touched on connect, disconnect, join and leave only; never by a broadcast.
   mutable std::mutex channels_mutex_;
-  std::unordered_map<std::string, entry> channels_;
+  std::unordered_map<std::uint64_t, entry> channels_;
   mutable std::array<shard, 16> shards_;
 };
 
