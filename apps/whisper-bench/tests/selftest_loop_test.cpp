@@ -5,12 +5,15 @@
 
 using namespace whisper_bench;
 
-// The whole client path over real loopback sockets: connect, upgrade, join, then
-// frames decoded, classified and timed, against the built-in blaster.
-TEST_CASE("the selftest receives blasted frames through the full client path without errors") {
+namespace {
+
+// A short selftest of `connections` against the built-in blaster; its JSON.
+std::string short_selftest(int connections, int blast_frames, io_mode io) {
   options opts;
   opts.mode = mode::selftest;
-  opts.connections = 3;
+  opts.io = io;
+  opts.connections = connections;
+  opts.blast_frames = blast_frames;
   opts.warmup_s = 0.1;
   opts.duration_s = 0.3;
   run_context context;
@@ -18,7 +21,15 @@ TEST_CASE("the selftest receives blasted frames through the full client path wit
   context.target.path = "/chat/stream/";
   context.target.upgrade_host = "127.0.0.1";
   context.deadline_ns = now_ns() + 20 * ns_per_sec;
-  const std::string result = run_selftest(context).str();
+  return run_selftest(context).str();
+}
+
+}  // namespace
+
+// The whole client path over real loopback sockets: connect, upgrade, join, then
+// frames decoded, classified and timed, against the built-in blaster.
+TEST_CASE("the selftest receives blasted frames through the full client path without errors") {
+  const std::string result = short_selftest(3, options{}.blast_frames, options{}.io);
   CHECK(result.find("\"ok\":true") != std::string::npos);
   CHECK(result.find("\"protocol_errors\":0") != std::string::npos);
   CHECK(result.find("\"upgrade_failures\":0") != std::string::npos);
@@ -30,19 +41,7 @@ TEST_CASE("the selftest receives blasted frames through the full client path wit
 TEST_CASE("both I/O modes receive one-frame writes without errors and report both send floors") {
   for (io_mode io : {io_mode::uring, io_mode::epoll}) {
     CAPTURE(std::string(io_mode_name(io)));
-    options opts;
-    opts.mode = mode::selftest;
-    opts.io = io;
-    opts.connections = 50;
-    opts.blast_frames = 1;
-    opts.warmup_s = 0.1;
-    opts.duration_s = 0.3;
-    run_context context;
-    context.options = &opts;
-    context.target.path = "/chat/stream/";
-    context.target.upgrade_host = "127.0.0.1";
-    context.deadline_ns = now_ns() + 20 * ns_per_sec;
-    const std::string result = run_selftest(context).str();
+    const std::string result = short_selftest(50, 1, io);
     INFO(result);
     // Frames were received and decoded without a protocol error, and both floors are
     // reported. Not "received within each window" ("ok" needs that): the blaster outruns
