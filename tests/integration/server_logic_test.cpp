@@ -12,8 +12,8 @@
 #include "http/login_throttle.hpp"
 #include "http/site.hpp"
 #include "ops/did_you_mean.hpp"
-#include "whisper/asio/latency_histogram.hpp"
 #include "ops/logging.hpp"
+#include "whisper/asio/latency_histogram.hpp"
 
 using namespace std::chrono_literals;
 using whisper::net::latency_histogram;

@@ -158,25 +158,25 @@ void server::impl::accept() {
   // Round-robin: the socket is accepted straight onto the next worker's io_context.
   worker& target = *workers[next_worker];
   next_worker = (next_worker + 1) % workers.size();
-  acceptor->async_accept(target.io(), accepted_peer,
-                         [this, &target](const asio::error_code& ec, tcp_socket socket) {
-                           if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-                           if (ec) {
-                             // Out of descriptors or memory: wait a little instead of spinning on
-                             // the error.
-                             spdlog::warn("accept failed: {}", ec.message());
-                             retry_timer->expires_after(std::chrono::milliseconds(100));
-                             retry_timer->async_wait([this](const asio::error_code& timer_ec) {
-                               if (!timer_ec && acceptor->is_open()) accept();
-                             });
-                             return;
-                           }
-                           asio::post(target.io(), [&target, socket = std::move(socket),
-                                                    peer = accepted_peer]() mutable {
-                             start_connection(target, std::move(socket), peer);
-                           });
-                           accept();
-                         });
+  acceptor->async_accept(
+      target.io(), accepted_peer, [this, &target](const asio::error_code& ec, tcp_socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+        if (ec) {
+          // Out of descriptors or memory: wait a little instead of spinning on
+          // the error.
+          spdlog::warn("accept failed: {}", ec.message());
+          retry_timer->expires_after(std::chrono::milliseconds(100));
+          retry_timer->async_wait([this](const asio::error_code& timer_ec) {
+            if (!timer_ec && acceptor->is_open()) accept();
+          });
+          return;
+        }
+        asio::post(target.io(),
+                   [&target, socket = std::move(socket), peer = accepted_peer]() mutable {
+                     start_connection(target, std::move(socket), peer);
+                   });
+        accept();
+      });
 }
 
 void server::impl::poll_stop(std::chrono::steady_clock::time_point deadline) {
