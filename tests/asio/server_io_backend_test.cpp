@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,24 @@ struct socket_pair {
     }
   }
 };
+
+// A ring of `batch_sends` entries, or nullptr (and a message) where io_uring is unavailable.
+std::unique_ptr<net::send_ring> ring_of(std::size_t batch_sends) {
+  std::string why;
+  net::transport_limits limits;
+  limits.batch_sends = batch_sends;
+  auto ring = net::send_ring::create(limits, why);
+  if (!ring) MESSAGE("io_uring unavailable here (" << why << ")");
+  return ring;
+}
+
+// Queues `bytes` for `fd` on the ring, copied into its arena.
+void queue_copy(net::send_ring& ring, int fd, std::string_view bytes, recorded_send& who) {
+  net::gather_list out = ring.next_gather();
+  REQUIRE(out.room_for(bytes.size()));
+  out.copy(bytes);
+  ring.add(fd, out, &who);
+}
 
 std::string read_all(int fd) {
   std::string out;
@@ -155,14 +174,8 @@ TEST_CASE("on io_uring, a broadcast to a room leaves in few submissions, every m
 }
 
 TEST_CASE("send_ring reports each send: whole, short on a full socket, -EAGAIN, -EBADF") {
-  std::string why;
-  net::transport_limits limits;
-  limits.batch_sends = 8;
-  auto ring = net::send_ring::create(limits, why);
-  if (!ring) {
-    MESSAGE("io_uring unavailable here (" << why << ")");
-    return;
-  }
+  auto ring = ring_of(8);
+  if (!ring) return;
   socket_pair open, full, closed;
   // Fill `full` until the kernel takes no more.
   const std::string block(4096, 'x');
@@ -173,15 +186,9 @@ TEST_CASE("send_ring reports each send: whole, short on a full socket, -EAGAIN, 
   closed.fds[0] = -1;
 
   recorded_send to_open, to_full, to_closed;
-  auto add = [&](int fd, std::string_view bytes, recorded_send& who) {
-    net::gather_list out = ring->next_gather();
-    REQUIRE(out.room_for(bytes.size()));
-    out.copy(bytes);
-    ring->add(fd, out, &who);
-  };
-  add(open.fds[0], "first frame", to_open);
-  add(full.fds[0], "no room", to_full);
-  add(closed_fd, "gone", to_closed);
+  queue_copy(*ring, open.fds[0], "first frame", to_open);
+  queue_copy(*ring, full.fds[0], "no room", to_full);
+  queue_copy(*ring, closed_fd, "gone", to_closed);
   CHECK(ring->queued() == 3);
   ring->submit();
   CHECK(ring->queued() == 0);
@@ -195,25 +202,14 @@ TEST_CASE("send_ring reports each send: whole, short on a full socket, -EAGAIN, 
 }
 
 TEST_CASE("send_ring submits by itself when one more write would not fit, in order") {
-  std::string why;
-  net::transport_limits limits;
-  limits.batch_sends = 2;
-  auto ring = net::send_ring::create(limits, why);
-  if (!ring) {
-    MESSAGE("io_uring unavailable here (" << why << ")");
-    return;
-  }
+  auto ring = ring_of(2);
+  if (!ring) return;
   socket_pair a, b, c;
   recorded_send ra, rb, rc;
-  auto add = [&](int fd, std::string_view bytes, recorded_send& who) {
-    net::gather_list out = ring->next_gather();
-    out.copy(bytes);
-    ring->add(fd, out, &who);
-  };
-  add(a.fds[0], "one", ra);
-  add(b.fds[0], "two", rb);
-  CHECK(ra.result == 1);       // not yet: the ring has room for two
-  add(c.fds[0], "three", rc);  // the third needed room: the first two went out first
+  queue_copy(*ring, a.fds[0], "one", ra);
+  queue_copy(*ring, b.fds[0], "two", rb);
+  CHECK(ra.result == 1);                     // not yet: the ring has room for two
+  queue_copy(*ring, c.fds[0], "three", rc);  // the third needed room: the first two went out first
   CHECK(ra.result == 3);
   CHECK(rb.result == 3);
   CHECK(rc.result == 1);
