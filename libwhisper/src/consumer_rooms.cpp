@@ -136,6 +136,9 @@ void consumer::say(room_id room, std::string_view message) {
     return;
   }
   hub_.stats().messages_in.fetch_add(1, std::memory_order_relaxed);
+  // As the original: sending refreshes the sender's presence (coalesced by the presence to
+  // once a second; user_.id never changes, so it is read without the lock).
+  hub_.presence().sent_message(room, user_.id);
   // One event, its frame encoded once, shared by every member (the sender included).
   hub_.layer().group_send(
       group_name(room),

@@ -56,6 +56,18 @@ void memory_presence::left(room_id room, const user& u) {
   it->second.updated = now;
 }
 
+void memory_presence::sent_message(room_id room, user_id id) {
+  const auto now = state_->now();
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  auto users = state_->rooms.find(room);
+  if (users == state_->rooms.end()) return;
+  auto it = users->second.find(id);
+  // A send that raced its sender's leave does not bring them back.
+  if (it == users->second.end() || it->second.connections == 0) return;
+  // Coalesced as the Redis presence does, so both layers list the same times.
+  if (now - it->second.updated >= presence_refresh_interval) it->second.updated = now;
+}
+
 void memory_presence::clear(room_id room) {
   std::lock_guard<std::mutex> lock(state_->mutex);
   state_->rooms.erase(room);

@@ -80,6 +80,34 @@ def test_two_users_chat_in_a_room():
         asyncio.run(scenario())
 
 
+def test_sending_refreshes_the_senders_last_update():
+    env, server, lobby, _ = started()
+    with server:
+        alice = cookie_of(logged_in(server, "alice"))
+
+        async def scenario():
+            a = await ws_connect(server, alice)
+            await ws_send(a, command="join", room=lobby)
+            await ws_recv_until(a, lambda f: f.get("join") == str(lobby))
+
+            async def alice_last_update():
+                await ws_send(a, command="room_users", room=lobby)
+                reply = await ws_recv_until(a, lambda f: f.get("type") == 6)
+                users = [u for u in reply["data"]["users"].values() if u["username"] == "alice"]
+                assert len(users) == 1 and users[0]["left"] is False, reply
+                return users[0]["last_update"]
+
+            joined_at = await alice_last_update()
+            # Refreshes are coalesced to one a second (wall clock): let one pass.
+            await asyncio.sleep(1.1)
+            await ws_send(a, command="send", room=lobby, message="still here")
+            await ws_recv_until(a, lambda f: f.get("msg_type") == 0)
+            sent_at = await alice_last_update()
+            assert sent_at >= joined_at + 1.0, (joined_at, sent_at)
+            await a.close()
+        asyncio.run(scenario())
+
+
 def test_staff_only_room_refuses_non_staff_and_admits_staff():
     env, server, _, staff_room = started()
     with server:

@@ -110,6 +110,13 @@ def test_room_users_lists_users_of_both_processes_and_marks_the_disconnected_lef
                 users = await room_users_until(ws, lobby, both_present)
                 for u in users.values():
                     assert isinstance(u["last_update"], float) and "name" in u, u
+            # Alice's message on the first process moves her last_update in Redis, which
+            # the second process lists (refreshes are coalesced to one a second).
+            joined_at = users["alice"]["last_update"]
+            await asyncio.sleep(1.1)
+            await ws_send(a, command="send", room=lobby, message="still here")
+            await room_users_until(
+                b, lobby, lambda u: u["alice"]["last_update"] >= joined_at + 1.0)
             await a.close()
             users = await room_users_until(
                 b, lobby, lambda u: u.get("alice", {}).get("left") is True)

@@ -81,6 +81,28 @@ TEST_CASE("a user counts as present while any process has one of their connectio
   }));
 }
 
+TEST_CASE("a member's message refreshes last_update in Redis, at most once a second") {
+  test::redis_server redis;
+  presence_pair p(redis);
+  p.a.entered(25, alice);
+  REQUIRE(test::eventually([&] { return find(list_of(p.b, 25), 1) != nullptr; }));
+  const double joined_at = find(list_of(p.b, 25), 1)->last_update;
+  p.a.sent_message(25, alice.id);  // within the second of the join: coalesced, no write
+  p.b.sent_message(25, alice.id);  // B has no connection of alice's: ignored
+  std::this_thread::sleep_for(100ms);
+  CHECK(find(list_of(p.b, 25), 1)->last_update == joined_at);
+  // The interval is the wall clock's (epoch seconds, as listed): wait it out.
+  std::this_thread::sleep_for(presence_refresh_interval);
+  p.a.sent_message(25, alice.id);
+  REQUIRE(test::eventually([&] {
+    const auto* e = find(list_of(p.b, 25), 1);
+    return e != nullptr && e->last_update >= joined_at + 1.0;
+  }));
+  const auto seen = list_of(p.b, 25);
+  CHECK_FALSE(find(seen, 1)->left);
+  CHECK(find(seen, 2) == nullptr);
+}
+
 TEST_CASE("each update sets the room's expiry to the presence timeout; clear forgets it") {
   test::redis_server redis;
   presence_pair p(redis, 120s);

@@ -92,3 +92,36 @@ TEST_CASE_FIXTURE(presence_fixture, "clear forgets a room") {
   presence.left(7, alice);  // after a clear: no-op
   CHECK(list(7).empty());
 }
+
+TEST_CASE_FIXTURE(presence_fixture,
+                  "a member's message refreshes last_update at most once a second") {
+  presence.entered(7, alice);
+  now += 500ms;
+  presence.sent_message(7, alice.id);  // half a second after the join: coalesced
+  CHECK(list(7)[0].last_update == doctest::Approx(1732460000.0));
+  now += 500ms;
+  presence.sent_message(7, alice.id);
+  CHECK(list(7)[0].last_update == doctest::Approx(1732460001.0));
+  now += 300ms;
+  presence.sent_message(7, alice.id);
+  CHECK(list(7)[0].last_update == doctest::Approx(1732460001.0));
+  now += 60s;
+  presence.sent_message(7, alice.id);
+  CHECK(list(7)[0].last_update == doctest::Approx(1732460061.3));
+  CHECK_FALSE(list(7)[0].left);
+}
+
+TEST_CASE_FIXTURE(presence_fixture, "a message does not refresh a user who left or never joined") {
+  presence.entered(7, alice);
+  presence.left(7, alice);
+  now += 5s;
+  presence.sent_message(7, alice.id);  // a send that raced the leave
+  auto entries = list(7);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].left);
+  CHECK(entries[0].last_update == doctest::Approx(1732460000.0));
+  presence.sent_message(7, bob.id);
+  presence.sent_message(8, alice.id);
+  CHECK(list(7).size() == 1);
+  CHECK(list(8).empty());
+}

@@ -21,8 +21,14 @@ struct presence_entry {
   double last_update = 0.0;  ///< seconds since the epoch
 };
 
+/// How often a member's messages move their last_update: at most once per this interval
+/// per user and room. A send is the hot path, and a Redis-backed presence writes each
+/// refresh to Redis; within a second the time listed is off by less than a second.
+inline constexpr std::chrono::seconds presence_refresh_interval{1};
+
 /// Tracks presence. A user counts as in a room while at least one of their
 /// connections is; entries are listed until presence_timeout after their last update.
+/// Entering, leaving and sending a message (sent_message) update last_update.
 ///
 /// Thread safety: implementations must allow concurrent calls from any thread. list()
 /// may complete on another thread (a Redis-backed presence answers asynchronously).
@@ -31,6 +37,11 @@ class presence {
   virtual ~presence() = default;
   virtual void entered(room_id room, const user& u) = 0;
   virtual void left(room_id room, const user& u) = 0;
+  /// A member of the room sent a message: refreshes their last_update if it is
+  /// presence_refresh_interval old or older (else does nothing). Ignored for a user who
+  /// is not in the room. Called for every message sent, on the sender's thread: must not
+  /// wait for I/O, and should not allocate when it does nothing.
+  virtual void sent_message(room_id room, user_id id) = 0;
   /// Forgets a room (deleted).
   virtual void clear(room_id room) = 0;
   virtual void list(room_id room, std::function<void(std::vector<presence_entry>)> done) = 0;
@@ -46,6 +57,7 @@ class memory_presence final : public presence {
 
   void entered(room_id room, const user& u) override;
   void left(room_id room, const user& u) override;
+  void sent_message(room_id room, user_id id) override;
   void clear(room_id room) override;
   void list(room_id room, std::function<void(std::vector<presence_entry>)> done) override;
 

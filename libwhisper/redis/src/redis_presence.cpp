@@ -83,6 +83,7 @@ struct redis_presence::state : std::enable_shared_from_this<state> {
     return options.prefix + ":presence:" + std::to_string(room);
   }
   void update(room_id room, const user& u, int delta);
+  void refresh(room_id room, user_id id);
   void write(room_id room, user_id id);
   void rewrite_all();
   void forget(room_id room);
@@ -102,6 +103,24 @@ void redis_presence::state::update(room_id room, const user& u, int delta) {
     e.last_update = epoch_seconds();
   }
   asio::post(strand, [s = shared_from_this(), room, id = u.id] { s->write(room, id); });
+}
+
+// A member sent a message: moves last_update when it is a refresh interval old, and only
+// then posts the write (fire and forget), so a busy sender costs a lookup per message
+// and one write per second.
+void redis_presence::state::refresh(room_id room, user_id id) {
+  const double now = epoch_seconds();
+  constexpr double interval = std::chrono::duration<double>(presence_refresh_interval).count();
+  {
+    std::lock_guard lock(mutex);
+    auto r = rooms.find(room);
+    if (r == rooms.end()) return;
+    auto e = r->second.find(id);
+    if (e == r->second.end() || e->second.connections == 0) return;
+    if (now - e->second.last_update < interval) return;
+    e->second.last_update = now;
+  }
+  asio::post(strand, [s = shared_from_this(), room, id] { s->write(room, id); });
 }
 
 // Writes this process's current view of one user (not the change that caused it), so a
@@ -261,6 +280,10 @@ void redis_presence::entered(room_id room, const user& u) {
 
 void redis_presence::left(room_id room, const user& u) {
   state_->update(room, u, -1);
+}
+
+void redis_presence::sent_message(room_id room, user_id id) {
+  state_->refresh(room, id);
 }
 
 void redis_presence::clear(room_id room) {

@@ -22,9 +22,11 @@ namespace whisper {
 /// A user is listed as left when no process counts a connection any more. Counting per
 /// process (each process writes only its own fields, with absolute values, never
 /// increments) keeps the counts exact when updates are retried, and lets a process
-/// rewrite its whole share after Redis comes back. Every update sets the hash's expiry
-/// to the presence timeout (EXPIRE), and entries whose last_update is older than the
-/// timeout are not listed.
+/// rewrite its whole share after Redis comes back. A member's message refreshes their
+/// "u:" field at most once per presence_refresh_interval (sent_message() compares with
+/// this process's own time and, when due, posts the write; it never waits for Redis).
+/// Every update sets the hash's expiry to the presence timeout (EXPIRE), and entries
+/// whose last_update is older than the timeout are not listed.
 ///
 /// Dead processes: each live process refreshes "<prefix>:alive:<process id>" every 5 s
 /// with a 15 s expiry; list() ignores the "c:" fields of processes whose alive key is
@@ -39,8 +41,9 @@ namespace whisper {
 /// Threads: Redis I/O runs on a strand of the io_context handed in; list() calls `done`
 /// on that io_context's thread.
 ///
-/// Thread safety: entered(), left(), clear() and list() may be called concurrently from
-/// any thread. start() and stop() must not be called concurrently with each other.
+/// Thread safety: entered(), left(), sent_message(), clear() and list() may be called
+/// concurrently from any thread. start() and stop() must not be called concurrently with
+/// each other.
 class redis_presence final : public presence {
  public:
   redis_presence(asio::io_context& io, redis_options options,
@@ -58,6 +61,7 @@ class redis_presence final : public presence {
 
   void entered(room_id room, const user& u) override;
   void left(room_id room, const user& u) override;
+  void sent_message(room_id room, user_id id) override;
   void clear(room_id room) override;
   void list(room_id room, std::function<void(std::vector<presence_entry>)> done) override;
 
