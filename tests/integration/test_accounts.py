@@ -188,6 +188,13 @@ def test_static_files_health_and_unknown_paths():
         assert "max-age" in css.header("Cache-Control")
         assert browser.get("/static/login.html").status == 404
         assert browser.get("/static/../whisper.db").status == 404
+        # Browsers ask for /favicon.ico by default: it leads to the site's SVG icon.
+        favicon = browser.get("/favicon.ico")
+        assert favicon.status == 301 and favicon.header("Location") == "/static/favicon.svg"
+        assert "max-age=86400" in favicon.header("Cache-Control"), favicon.header("Cache-Control")
+        icon = browser.get(favicon.header("Location"))
+        assert icon.status == 200 and icon.header("Content-Type") == "image/svg+xml"
+        assert icon.body.startswith("<svg"), icon.body[:80]
         health = browser.get("/healthz")
         assert health.status == 200 and health.json() == {"status": "ok", "database": "ok"}
         assert browser.get("/no/such/page").status == 404

@@ -1,4 +1,4 @@
-// GET /, /admin/, /static/<file> and /healthz.
+// GET /, /admin/, /static/<file>, /favicon.ico and /healthz.
 #include "http/api_common.hpp"
 #include "http/http_util.hpp"
 #include "http/site.hpp"
@@ -39,6 +39,19 @@ net::http_response static_file(std::string_view name) {
   response.headers.emplace_back("Cache-Control", "public, max-age=300");
   add_security_headers(response);
   response.body = std::string(asset->body);
+  return response;
+}
+
+// Browsers ask for /favicon.ico on their own; the site's icon is an SVG, which current
+// browsers take as a favicon behind a redirect too (tests/e2e/logout.test.js watches
+// Chromium do it; the pages also name it with <link rel="icon">). One icon, no second
+// copy to keep in step. Cacheable for a day: otherwise asked for on every page load.
+net::http_response favicon_redirect() {
+  auto response = redirect_response("/static/favicon.svg");
+  response.status = 301;
+  for (auto& [name, value] : response.headers) {
+    if (name == "Cache-Control") value = "public, max-age=86400";
+  }
   return response;
 }
 
@@ -90,6 +103,8 @@ bool handle_plain_pages(const site_context& site, const whisper::request& reques
     } else {
       respond(render_page(site, who, "admin.html", kAdminFallback));
     }
+  } else if (path == "/favicon.ico") {
+    respond(favicon_redirect());
   } else if (path.rfind("/static/", 0) == 0) {
     respond(static_file(std::string_view(path).substr(8)));
   } else if (path == "/healthz") {
