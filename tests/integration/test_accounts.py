@@ -144,6 +144,37 @@ def test_admin_page_is_for_staff_only():
         assert staff_page.status == 200 and 'name="csrf-token"' in staff_page.body
 
 
+def test_logout_link_asks_first_and_its_form_logs_out():
+    env, server = started()
+    with server:
+        browser = logged_in(server, "alice")
+        # The original's Logout is a plain link (GET): it shows a confirmation form ...
+        page = browser.get("/accounts/logout/")
+        assert page.status == 200, page.status
+        assert "<h1>Log out?</h1>" in page.body and 'href="/"' in page.body, page.body
+        assert 'href="/static/style.css"' in page.body
+        token = browser.cookies["csrftoken"]
+        field = re.search(r'name="csrfmiddlewaretoken" value="([0-9a-f]+)"', page.body)
+        assert field and field.group(1) == token, page.body
+        assert re.search(r'<form method="post" action="/accounts/logout/">', page.body)
+        # ... and logs nobody out by itself.
+        assert browser.get("/api/me").status == 200
+        # The form's POST without the token is refused and changes nothing.
+        refused = browser.request("POST", "/accounts/logout/", "",
+                                  {"Content-Type": "application/x-www-form-urlencoded"})
+        assert refused.status == 403, refused.status
+        assert browser.get("/api/me").status == 200
+        # With the form's token it logs out.
+        done = browser.post_form("/accounts/logout/", {"csrfmiddlewaretoken": field.group(1)},
+                                 csrf=False)
+        assert done.status == 302 and done.header("Location") == "/accounts/login/"
+        assert browser.get("/api/me").status != 200
+        assert browser.get("/").status == 302
+        # Logged out, the link leads to the login page.
+        again = browser.get("/accounts/logout/")
+        assert again.status == 302 and again.header("Location") == "/accounts/login/", again.status
+
+
 def test_logout_ends_the_session_and_clears_the_cookie():
     env, server = started()
     with server:

@@ -24,6 +24,33 @@ constexpr std::string_view kSignupFallback =
     "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{{csrf_token}}\">"
     "<input name=\"username\"><input name=\"name\"><input type=\"password\" name=\"password1\">"
     "<input type=\"password\" name=\"password2\"><button>Sign up</button></form></body></html>";
+// The confirmation GET /accounts/logout/ shows (the original's Logout is a plain link).
+// Logging out on GET would let any other site log a visitor out (Django's LogoutView
+// accepts only POST since 5.0), so the link lands here and the button POSTs with the CSRF
+// token. A web asset "logout.html" would take its place, as login.html does for login.
+constexpr std::string_view kLogoutConfirmation = R"html(<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="csrf-token" content="{{csrf_token}}">
+  <title>Log out · whisper</title>
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/static/style.css">
+</head>
+<body class="page-login">
+  <main class="auth-box">
+    <h1>Log out?</h1>
+    <p>You are logged in as <strong>{{username}}</strong>.</p>
+    <form method="post" action="/accounts/logout/">
+      <input type="hidden" name="csrfmiddlewaretoken" value="{{csrf_token}}">
+      <p><button type="submit">Log out</button></p>
+    </form>
+    <p><a href="/">Cancel, back to the chat</a></p>
+  </main>
+</body>
+</html>
+)html";
 constexpr std::string_view kLoginError = "Please enter a correct username and password.";
 constexpr std::string_view kThrottledError =
     "Too many failed login attempts. Try again in a minute.";
@@ -117,6 +144,16 @@ void login(const site_context& site, whisper::request& request, const visitor& w
   if (!site.passwords.try_post(std::move(job))) respond(busy());
 }
 
+// GET: the confirmation page; nobody to log out (or only the API token): the login page.
+void confirm_logout(const site_context& site, const visitor& who,
+                    const net::http_responder& respond) {
+  if (!who.user || who.via_api_token) {
+    respond(redirect_response("/accounts/login/"));
+    return;
+  }
+  respond(render_page(site, who, "logout.html", kLogoutConfirmation));
+}
+
 void logout(const site_context& site, const visitor& who, const net::http_responder& respond) {
   if (!who.session_id.empty()) {
     site.sessions.remove(who.session_id);
@@ -193,10 +230,7 @@ void handle_account_pages(const site_context& site, whisper::request& request, c
   } else if (request.path == "/accounts/signup/" && site.config.signup_enabled && (get || post)) {
     signup(site, request, who, respond);
   } else if (request.path == "/accounts/logout/" && get) {
-    auto response =
-        message_page(405, "Method Not Allowed", "Log out with the form's button (POST).");
-    response.headers.emplace_back("Allow", "POST");
-    respond(std::move(response));
+    confirm_logout(site, who, respond);
   } else {
     respond(message_page(404, "Not Found", "The requested page does not exist."));
   }
