@@ -1,8 +1,8 @@
 // In-process checks of whisper-server's ops logic that the loopback-only integration
 // suite cannot reach: the metrics access rule for non-loopback peers, the login
 // throttle's sliding window and memory bound, the latency histogram's buckets, and the
-// log helpers (JSON fields, "did you mean"). The transport's connection counts and log
-// helpers are tested in tests/asio/connection_counter_test.cpp.
+// log helpers (JSON fields, "did you mean"), and the room title rule. The transport's
+// connection counts and log helpers are tested in tests/asio/connection_counter_test.cpp.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -13,6 +13,7 @@
 #include "http/site.hpp"
 #include "ops/did_you_mean.hpp"
 #include "ops/logging.hpp"
+#include "store/room_title.hpp"
 #include "whisper/asio/latency_histogram.hpp"
 
 using namespace std::chrono_literals;
@@ -135,4 +136,25 @@ TEST_CASE("a typo is answered with the closest name, a stranger with none") {
   CHECK_FALSE(whisper_server::closest_name("deploy", commands).has_value());
   CHECK(whisper_server::did_you_mean("migrat", commands) == " (did you mean 'migrate'?)");
   CHECK(whisper_server::did_you_mean("zzz", commands).empty());
+}
+
+TEST_CASE("a room title is 1 to 200 characters of UTF-8, counted in code points") {
+  using whisper_server::room_title_problem;
+  CHECK(room_title_problem("Lobby").empty());
+  CHECK(room_title_problem(std::string(200, 'x')).empty());
+  std::string accents;
+  for (int i = 0; i < 200; ++i) accents += "\xC3\xA9";  // 200 "é", 400 bytes
+  CHECK(room_title_problem(accents).empty());
+  CHECK(room_title_problem("\xF0\x9F\x92\xAC chat").empty());  // an emoji is one character
+  CHECK(room_title_problem(accents + "x") ==
+        "The room title must be at most 200 characters long (this one has 201).");
+  CHECK(room_title_problem(std::string(255, 'x')).find("at most 200 characters") !=
+        std::string::npos);
+  CHECK(room_title_problem("") == "The room title must not be empty.");
+  for (const char* bad : {"\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                          "a\xFF"
+                          "b",
+                          "\xE2\x82"}) {
+    CHECK(room_title_problem(bad) == "The room title must be UTF-8 text.");
+  }
 }

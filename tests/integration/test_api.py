@@ -47,6 +47,31 @@ def test_staff_creates_room_and_non_staff_is_forbidden():
         assert boss.api("PATCH", "/api/rooms/9999", {"title": "x"}).status == 404
 
 
+def test_room_titles_are_limited_to_200_characters():
+    env, server, _ = started()
+    with server:
+        boss = logged_in(server, "boss")
+        longest = boss.api("POST", "/api/rooms", {"title": "é" * 200})  # 400 bytes
+        assert longest.status == 201 and longest.json()["title"] == "é" * 200, longest.body
+        room = longest.json()["id"]
+        for method, path in (("POST", "/api/rooms"), ("PATCH", f"/api/rooms/{room}")):
+            refused = boss.api(method, path, {"title": "x" * 201})
+            assert refused.status == 400, (method, refused.status)
+            assert refused.json() == {
+                "error": "BAD_REQUEST",
+                "message": "The room title must be at most 200 characters long (this one has 201)."
+            }, refused.body
+        assert boss.api("PATCH", f"/api/rooms/{room}", {"title": ""}).status == 400
+        assert boss.api("GET", f"/api/rooms/{room}").json()["title"] == "é" * 200
+        # The createroom command applies the same limit.
+        assert env.cli_ok("createroom", "--title", "x" * 200).returncode == 0
+        refused = env.cli("createroom", "--title", "x" * 201)
+        assert refused.returncode == 1, refused.returncode
+        assert "at most 200 characters long (this one has 201)" in refused.stderr, refused.stderr
+        listing = env.cli_ok("listrooms").stdout
+        assert "x" * 200 in listing and "x" * 201 not in listing
+
+
 def test_api_token_acts_as_staff_without_csrf():
     env, server, lobby = started()
     with server:

@@ -10,6 +10,7 @@
 
 #include "cli/terminal_input.hpp"
 #include "http/site.hpp"
+#include "store/room_title.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite_room_directory.hpp"
 #include "store/sqlite_session_store.hpp"
@@ -90,7 +91,7 @@ int command_change_password(const server_config& config, const std::string& user
 }
 
 int command_create_room(const server_config& config, const std::string& title, bool staff_only) {
-  if (title.empty()) throw command_error("the room title must not be empty");
+  if (auto problem = room_title_problem(title); !problem.empty()) throw command_error(problem);
   auto db = open_migrated_database(config.database);
   sqlite_room_directory rooms(*db);
   const auto created = rooms.create(title, staff_only);

@@ -2,12 +2,11 @@
 #include <spdlog/spdlog.h>
 
 #include "http/api_common.hpp"
+#include "store/room_title.hpp"
 #include "whisper/event.hpp"
 
 namespace whisper_server {
 namespace {
-
-constexpr std::size_t kMaxTitle = 200;
 
 net::http_response forbidden() {
   return json_error(403, "FORBIDDEN", "This needs a staff user or the API token.");
@@ -18,8 +17,10 @@ net::http_response create_room(const site_context& site, const whisper::request&
   if (!body) return bad_request("The body must be a JSON object.");
   auto title = get_string(*body, "title");
   auto staff_only = get_bool(*body, "staff_only");
-  if (!title.ok || !title.value || title.value->empty() || title.value->size() > kMaxTitle) {
-    return bad_request("\"title\" must be a non-empty string of at most 200 bytes.");
+  if (!title.ok || !title.value) return bad_request("\"title\" must be a string.");
+  // The one limit (store/room_title.hpp), as the createroom command checks it.
+  if (auto problem = room_title_problem(*title.value); !problem.empty()) {
+    return bad_request(problem);
   }
   if (!staff_only.ok) return bad_request("\"staff_only\" must be true or false.");
   const auto created = site.rooms.create(*title.value, staff_only.value.value_or(false));
@@ -33,8 +34,10 @@ net::http_response update_room(const site_context& site, const whisper::request&
   if (!body) return bad_request("The body must be a JSON object.");
   auto title = get_string(*body, "title");
   auto staff_only = get_bool(*body, "staff_only");
-  if (!title.ok || (title.value && (title.value->empty() || title.value->size() > kMaxTitle))) {
-    return bad_request("\"title\" must be a non-empty string of at most 200 bytes.");
+  if (!title.ok) return bad_request("\"title\" must be a string.");
+  if (auto problem = title.value ? room_title_problem(*title.value) : std::string();
+      !problem.empty()) {
+    return bad_request(problem);
   }
   if (!staff_only.ok) return bad_request("\"staff_only\" must be true or false.");
   auto current = site.rooms.find(id);
