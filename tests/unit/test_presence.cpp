@@ -26,6 +26,12 @@ struct presence_fixture {
   }
 };
 
+// A time to the millisecond: doctest::Approx alone is relative (1e-5 of 1.7e9 seconds
+// would accept half a day's difference).
+doctest::Approx at_ms(double seconds) {
+  return doctest::Approx(seconds).epsilon(1e-12);
+}
+
 }  // namespace
 
 TEST_CASE_FIXTURE(presence_fixture, "a user who entered is listed as present with the time") {
@@ -37,7 +43,7 @@ TEST_CASE_FIXTURE(presence_fixture, "a user who entered is listed as present wit
   CHECK(entries[0].username == "alice");
   CHECK(entries[0].name == "Alice A.");
   CHECK_FALSE(entries[0].left);
-  CHECK(entries[0].last_update == doctest::Approx(1732460000.25));
+  CHECK(entries[0].last_update == at_ms(1732460000.25));
   CHECK(list(8).empty());
 }
 
@@ -52,7 +58,7 @@ TEST_CASE_FIXTURE(presence_fixture, "two tabs count once and the user has left a
   auto entries = list(7);
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].left);
-  CHECK(entries[0].last_update == doctest::Approx(1732460005.0));
+  CHECK(entries[0].last_update == at_ms(1732460005.0));
   presence.left(7, alice);  // an extra leave does not go negative
   presence.entered(7, alice);
   CHECK_FALSE(list(7)[0].left);
@@ -98,16 +104,16 @@ TEST_CASE_FIXTURE(presence_fixture,
   presence.entered(7, alice);
   now += 500ms;
   presence.sent_message(7, alice.id);  // half a second after the join: coalesced
-  CHECK(list(7)[0].last_update == doctest::Approx(1732460000.0));
+  CHECK(list(7)[0].last_update == at_ms(1732460000.0));
   now += 500ms;
   presence.sent_message(7, alice.id);
-  CHECK(list(7)[0].last_update == doctest::Approx(1732460001.0));
+  CHECK(list(7)[0].last_update == at_ms(1732460001.0));
   now += 300ms;
   presence.sent_message(7, alice.id);
-  CHECK(list(7)[0].last_update == doctest::Approx(1732460001.0));
+  CHECK(list(7)[0].last_update == at_ms(1732460001.0));
   now += 60s;
   presence.sent_message(7, alice.id);
-  CHECK(list(7)[0].last_update == doctest::Approx(1732460061.3));
+  CHECK(list(7)[0].last_update == at_ms(1732460061.3));
   CHECK_FALSE(list(7)[0].left);
 }
 
@@ -119,7 +125,7 @@ TEST_CASE_FIXTURE(presence_fixture, "a message does not refresh a user who left 
   auto entries = list(7);
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].left);
-  CHECK(entries[0].last_update == doctest::Approx(1732460000.0));
+  CHECK(entries[0].last_update == at_ms(1732460000.0));
   presence.sent_message(7, bob.id);
   presence.sent_message(8, alice.id);
   CHECK(list(7).size() == 1);
