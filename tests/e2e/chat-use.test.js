@@ -12,10 +12,11 @@ const {WhisperServer} = require('./lib/whisper-server');
 const {instrument, launchBrowser, logIn, openPerson} = require('./lib/browser');
 const {joinRoom, roomPane, roomTab, say, waitForFrame, waitForMembers, waitForMessage} =
     require('./lib/chat-page');
-const {createRooms, createUser} = require('./lib/site-setup');
+const {callApi, createRooms, createUser} = require('./lib/site-setup');
 
 const ADMIN_PASSWORD = 'admin-e2e-password';
 const BOB_PASSWORD = 'bob-e2e-password';
+const CAROL_PASSWORD = 'carol-e2e-password';
 // Small, so the tests type little; the page must learn it from the server.
 const MAX_MESSAGE_BYTES = 1000;
 
@@ -25,6 +26,7 @@ describe('the chat page as people use it', () => {
   let adminChat;  // the superuser's chat page
   let bob;        // {context, page}: the non-staff user's browser
   let roomIds;    // title -> id
+  let carolId;    // a user the admin deactivates
 
   before(async () => {
     server = await WhisperServer.create({
@@ -40,6 +42,7 @@ describe('the chat page as people use it', () => {
     roomIds =
         await createRooms(adminChat, [['Lobby', false], ['Random', false], ['Staff lounge', true]]);
     await createUser(adminChat, 'bob', BOB_PASSWORD);
+    carolId = (await createUser(adminChat, 'carol', CAROL_PASSWORD)).id;
     await adminChat.reload();
     bob = await openPerson(browser);
     await bob.page.goto(`${server.baseUrl}/`);
@@ -101,9 +104,10 @@ describe('the chat page as people use it', () => {
     const text = `Too long for the server ${'z'.repeat(MAX_MESSAGE_BYTES)}`;
     await box.fill(text);
     await box.press('Enter');
-    await roomPane(page, 'Random')
-        .locator('li.msg-error[data-error-code="MESSAGE_TOO_LONG"]')
-        .waitFor();
+    const refusal =
+        roomPane(page, 'Random').locator('li.msg-error[data-error-code="MESSAGE_TOO_LONG"]');
+    await refusal.waitFor();
+    assert.match(await refusal.textContent(), /shorten it/);
     assert.equal(await box.inputValue(), text, 'the refused text is back in the box');
     await box.fill('');
   });
@@ -280,5 +284,16 @@ describe('the chat page as people use it', () => {
     // The page asked whether the session still holds; the 401 answer is the expected "no".
     assert.deepEqual(page.problems.filter((p) => p !== 'HTTP 401 for /api/me'), []);
     for (const p of [adminChat, other]) assert.deepEqual(p.problems, []);
+  });
+
+  it('a deactivated account is signed out the same way', async () => {
+    const carol = await openPerson(browser);
+    await carol.page.goto(`${server.baseUrl}/`);
+    await logIn(carol.page, 'carol', CAROL_PASSWORD, '/');
+    await joinRoom(carol.page, 'Lobby');
+    await callApi(adminChat, 'PATCH', `/api/users/${carolId}`, {is_active: false});
+    await carol.page.locator('#connection-status', {hasText: 'Signed out'}).waitFor();
+    assert.match(await carol.page.locator('#page-notice').textContent(), /Your session has ended/);
+    assert.deepEqual(carol.page.problems.filter((p) => p !== 'HTTP 401 for /api/me'), []);
   });
 });

@@ -17,7 +17,7 @@ const ERROR_TEXT = {
   ROOM_INVALID: 'This room does not exist (any more).',
   ROOM_ACCESS_DENIED: 'You are not allowed in this room.',
   BAD_REQUEST: 'The server did not understand that request.',
-  MESSAGE_TOO_LONG: 'That message is too long.',
+  MESSAGE_TOO_LONG: 'That message is too long for the server: shorten it and send it again.',
   RATE_LIMITED: 'You are sending too fast; wait a moment.',
 };
 
