@@ -68,6 +68,7 @@ export class RoomsAdmin {
       type: 'text',
       value: room.title,
       id: `room-title-${room.id}`,
+      maxlength: 200,
       'aria-label': `Title of room ${room.title}`
     });
     const rename = () => {

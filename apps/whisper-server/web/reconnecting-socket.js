@@ -13,9 +13,10 @@ export class ReconnectingSocket {
   /**
    * @param {string} url  ws:// or wss:// address of the chat stream
    * @param {{onOpen: function(boolean), onFrame: function(object), onStatus: function(string,
-   *     number)}} handlers
+   *     number), onClose: function(number, string)}} handlers
    *   onOpen(isReconnect); onStatus(state, retryDelayMs) with state one of
-   *   'connecting' | 'open' | 'reconnecting'.
+   *   'connecting' | 'open' | 'reconnecting'; onClose(code, reason) for every close,
+   *   before the retry is scheduled (1006 when the upgrade itself was refused).
    */
   constructor(url, handlers) {
     this.url = url;
@@ -78,8 +79,10 @@ export class ReconnectingSocket {
       if (frame && typeof frame === 'object') this.handlers.onFrame(frame);
     });
     // 'close' follows 'error' too, so scheduling the retry here covers both.
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (event) => {
       if (this.ws !== ws || this.stopped) return;
+      this.handlers.onClose(event.code, event.reason);
+      if (this.stopped) return;  // the owner gave up in onClose
       this.scheduleRetry();
     });
   }

@@ -39,12 +39,14 @@ async function openPerson(browser, viewport = {
 /**
  * Records on `page` what the tests check besides the screen: `problems` (page errors,
  * console errors other than the expected failed reconnect attempts), `webSockets` (how
- * many the page opened) and `wsFrames` (every frame the server sent, decoded).
+ * many the page opened), `wsFrames` (every frame the server sent, decoded) and
+ * `wsSent` (every frame the page sent, decoded).
  */
 function instrument(page) {
   page.problems = [];
   page.webSockets = 0;
   page.wsFrames = [];
+  page.wsSent = [];
   page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
   // Failed loads are reported by URL (the console message has none); the favicon.ico
   // Chromium asks for on its own is not the page's doing. Failed WebSocket attempts
@@ -70,13 +72,15 @@ function instrument(page) {
       ws.on('framesent', (frame) => console.log(`${who} > ${frame.payload}`));
       ws.on('framereceived', (frame) => console.log(`${who} < ${frame.payload}`));
     }
-    ws.on('framereceived', (frame) => {
+    const record = (list) => (frame) => {
       try {
-        page.wsFrames.push(JSON.parse(frame.payload));
+        list.push(JSON.parse(frame.payload));
       } catch (err) {
-        page.wsFrames.push({unparsed: String(frame.payload)});
+        list.push({unparsed: String(frame.payload)});
       }
-    });
+    };
+    ws.on('framereceived', record(page.wsFrames));
+    ws.on('framesent', record(page.wsSent));
   });
   return page;
 }

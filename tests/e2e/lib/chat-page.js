@@ -52,12 +52,44 @@ async function waitForMessage(page, title, username, text) {
   return line;
 }
 
+/** The usernames listed in the room's member list, in the order shown. */
+async function membersOf(page, title) {
+  return roomPane(page, title).locator('.member-list .member-username').allTextContents();
+}
+
+/** Resolves once the room's member list shows exactly `usernames` (it sorts them). */
+async function waitForMembers(page, title, usernames) {
+  const want = [...usernames].sort((a, b) => a.localeCompare(b));
+  await page.waitForFunction(([roomTitle, wanted]) => {
+    const pane = [...document.querySelectorAll('section.room-pane')].find(
+        (node) => node.querySelector('h2.room-title').textContent === roomTitle);
+    if (!pane) return false;
+    const names =
+        [...pane.querySelectorAll('.member-list .member-username')].map((node) => node.textContent);
+    return JSON.stringify(names) === JSON.stringify(wanted);
+  }, [title, want]);
+}
+
+/** Resolves when `predicate` holds for one of the frames the server sent since index `from`. */
+async function waitForFrame(page, predicate, from = 0, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const frame = page.wsFrames.slice(from).find(predicate);
+    if (frame) return frame;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`no such frame within ${timeoutMs} ms`);
+}
+
 /** A pattern matching `text` and nothing more. */
 function exactly(text) { return new RegExp(`^${escapeRegExp(text)}$`); }
 
 function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
 module.exports = {
+  membersOf,
+  waitForMembers,
+  waitForFrame,
   roomPane,
   roomInList,
   roomTab,

@@ -1,4 +1,6 @@
 // GET /, /admin/, /static/<file>, /favicon.ico and /healthz.
+#include <string>
+
 #include "http/api_common.hpp"
 #include "http/http_util.hpp"
 #include "http/site.hpp"
@@ -93,7 +95,10 @@ bool handle_plain_pages(const site_context& site, const whisper::request& reques
   if (request.method != "GET" && request.method != "HEAD") return false;
   const std::string& path = request.path;
   if (path == "/") {
-    respond(who.user && !who.via_api_token ? render_page(site, who, "chat.html", kChatFallback)
+    // The composer counts against the server's own limit, so the page is handed it.
+    const std::string max_message = std::to_string(site.config.limits.max_message_bytes);
+    respond(who.user && !who.via_api_token ? render_page(site, who, "chat.html", kChatFallback,
+                                                         {{"max_message_bytes", max_message}})
                                            : login_redirect("/"));
   } else if (path == "/admin/") {
     if (!who.user || who.via_api_token) {
