@@ -40,8 +40,13 @@ class presence {
   /// A member of the room sent a message: refreshes their last_update if it is
   /// presence_refresh_interval old or older (else does nothing). Ignored for a user who
   /// is not in the room. Called for every message sent, on the sender's thread: must not
-  /// wait for I/O, and should not allocate when it does nothing.
-  virtual void sent_message(room_id room, user_id id) = 0;
+  /// wait for I/O, and should not allocate when it does nothing. The default does
+  /// nothing, so a presence written before this hook existed still builds; it then lists
+  /// join and leave times only.
+  virtual void sent_message(room_id room, user_id id) {
+    (void)room;
+    (void)id;
+  }
   /// Forgets a room (deleted).
   virtual void clear(room_id room) = 0;
   virtual void list(room_id room, std::function<void(std::vector<presence_entry>)> done) = 0;
