@@ -1,8 +1,14 @@
 // The WebSocket side of the transport, on real sockets: upgrade and its refusals, chat
 // through the hub, the RFC 6455 rules as the server applies them, backpressure, shutdown.
+#include <dirent.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
+#include <cstdlib>
 #include <thread>
+#include <vector>
 
 #include "support/test_server.hpp"
 #include "support/ws_test_client.hpp"
@@ -33,7 +39,42 @@ bool eventually(Condition condition, std::chrono::milliseconds timeout = 5s) {
   return condition();
 }
 
+// TCP_NODELAY of every accepted socket of the in-process server on `port` (the test's
+// own descriptors, read through /proc/self/fd): the listener is skipped, as it has no peer.
+std::vector<int> server_side_nodelay(std::uint16_t port) {
+  std::vector<int> found;
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return found;
+  while (const dirent* entry = ::readdir(dir)) {
+    const int fd = std::atoi(entry->d_name);
+    sockaddr_in local{};
+    sockaddr_in peer{};
+    socklen_t length = sizeof local;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
+        local.sin_family != AF_INET || ntohs(local.sin_port) != port) {
+      continue;
+    }
+    length = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) continue;
+    int nodelay = 0;
+    length = sizeof nodelay;
+    if (::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &length) == 0) {
+      found.push_back(nodelay);
+    }
+  }
+  ::closedir(dir);
+  return found;
+}
+
 }  // namespace
+
+TEST_CASE("an upgraded WebSocket sends without Nagle's delay (TCP_NODELAY)") {
+  test_server server;
+  auto client = joined_client(server, "alice");
+  const std::vector<int> nodelay = server_side_nodelay(server.port());
+  REQUIRE(nodelay.size() == 1);  // the server's end of alice's connection
+  CHECK(nodelay[0] != 0);
+}
 
 TEST_CASE("upgrade with a valid session cookie answers 101 with the accept key") {
   test_server server;

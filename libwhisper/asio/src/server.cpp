@@ -265,6 +265,9 @@ void server::listen() {
     acceptor->open(endpoint.protocol());
     // Restarts must not wait out TIME_WAIT; this does not let two servers share a port.
     acceptor->set_option(asio::socket_base::reuse_address(true));
+    // Chat frames are small and latency-bound: no Nagle delay. Linux copies the option
+    // to every accepted socket, which saves each connection its own setsockopt.
+    acceptor->set_option(asio::ip::tcp::no_delay(true));
     acceptor->bind(endpoint);
     acceptor->listen(asio::socket_base::max_listen_connections);
     impl_->port = acceptor->local_endpoint().port();

@@ -45,11 +45,8 @@ void ws_connection::start(std::string_view handshake_response, std::string_view 
                           std::string login_session) {
   owner_.add(shared_from_this());
   server_context& ctx = owner_.context();
-  asio::error_code ec;
-  // After the upgrade: chat frames are small and latency-bound (TCP_NODELAY: set it now).
-  // (A plain socket is non-blocking already: http_connection set it, and the mode moved
-  // with the socket.)
-  socket_.tcp().set_option(asio::ip::tcp::no_delay(true), ec);
+  // TCP_NODELAY came with the accepted socket (set on the listener), and a plain socket
+  // is non-blocking already: http_connection set it, and the mode moved with the socket.
   last_inbound_ = owner_.now();
   ctx.stats.open_websockets.fetch_add(1, std::memory_order_relaxed);
   spdlog::info("websocket open user={} remote={}", username(), remote_);
@@ -161,7 +158,15 @@ void ws_connection::on_readable(const asio::error_code& ec) {
     handle_bytes(std::string_view(buffer, n));
     if (n < size) break;
   }
-  if (!finished_) wait_readable();
+  if (want_input()) wait_readable();
+}
+
+bool ws_connection::want_input() const {
+  // After the peer's close frame nothing more may come (RFC 6455 §5.5.1): only our
+  // echo is left to write, and its write closes the socket. Not waiting saves a re-arm
+  // of the socket in the reactor per closing connection; a peer that never reads the
+  // echo is dropped at the close deadline (tick).
+  return !finished_ && !protocol_.close_received();
 }
 
 void ws_connection::on_tls_read(const asio::error_code& ec, std::size_t n) {
@@ -173,7 +178,7 @@ void ws_connection::on_tls_read(const asio::error_code& ec, std::size_t n) {
 #else
   (void)n;
 #endif
-  if (!finished_) wait_readable();
+  if (want_input()) wait_readable();
 }
 
 void ws_connection::handle_bytes(std::string_view bytes) {

@@ -60,6 +60,7 @@ class ws_connection final : public whisper::connection,
  private:
   void wait_readable();
   void on_readable(const asio::error_code& ec);
+  bool want_input() const;  // wait for more input after this read?
   void on_tls_read(const asio::error_code& ec, std::size_t n);
   bool write_tls();
   void handle_bytes(std::string_view bytes);

@@ -114,11 +114,13 @@ bool ws_connection::write_tls() {
 
 void ws_connection::close_frame_written() {
   protocol_.drop_pending();
+  // Both closes exchanged: the socket closes now, and the close sends our FIN (a
+  // shutdown first would be one more system call for the same FIN).
+  if (protocol_.close_received()) return finish(protocol_.close_code());
   // Our FIN tells the peer we are done writing; reading goes on until its close or EOF,
   // so its last bytes do not turn our close into a reset that could eat the close frame.
   asio::error_code ec;
   socket_.tcp().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  if (protocol_.close_received()) finish(protocol_.close_code());
 }
 
 }  // namespace whisper::net
