@@ -9,6 +9,7 @@ const assert = require('node:assert/strict');
 const {after, before, describe, it} = require('node:test');
 
 const {WhisperServer} = require('./lib/whisper-server');
+const {axeViolations} = require('./lib/axe');
 const {launchBrowser, logIn, openPerson} = require('./lib/browser');
 
 const ADMIN_PASSWORD = 'admin-e2e-password';
@@ -36,6 +37,7 @@ describe('logging out through the original link', () => {
     // Following the link only asks.
     await page.goto(`${server.baseUrl}/accounts/logout/`);
     assert.equal(await page.getByRole('heading', {level: 1}).textContent(), 'Log out?');
+    assert.deepEqual(await axeViolations(page), [], 'the "Log out?" page');
     await Promise.all([
       page.waitForURL((url) => url.pathname === '/'),
       page.getByRole('link', {name: /Cancel/}).click(),

@@ -24,33 +24,15 @@ constexpr std::string_view kSignupFallback =
     "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{{csrf_token}}\">"
     "<input name=\"username\"><input name=\"name\"><input type=\"password\" name=\"password1\">"
     "<input type=\"password\" name=\"password2\"><button>Sign up</button></form></body></html>";
-// The confirmation GET /accounts/logout/ shows (the original's Logout is a plain link).
-// Logging out on GET would let any other site log a visitor out (Django's LogoutView
-// accepts only POST since 5.0), so the link lands here and the button POSTs with the CSRF
-// token. A web asset "logout.html" would take its place, as login.html does for login.
-constexpr std::string_view kLogoutConfirmation = R"html(<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta name="csrf-token" content="{{csrf_token}}">
-  <title>Log out · whisper</title>
-  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-  <link rel="stylesheet" href="/static/style.css">
-</head>
-<body class="page-login">
-  <main class="auth-box">
-    <h1>Log out?</h1>
-    <p>You are logged in as <strong>{{username}}</strong>.</p>
-    <form method="post" action="/accounts/logout/">
-      <input type="hidden" name="csrfmiddlewaretoken" value="{{csrf_token}}">
-      <p><button type="submit">Log out</button></p>
-    </form>
-    <p><a href="/">Cancel, back to the chat</a></p>
-  </main>
-</body>
-</html>
-)html";
+// The confirmation GET /accounts/logout/ shows (the page is the web asset logout.html).
+// The original's Logout is a plain link, but logging out on GET would let any other site
+// log a visitor out (Django's LogoutView accepts only POST since 5.0), so the link lands
+// here and the button POSTs with the CSRF token.
+constexpr std::string_view kLogoutFallback =
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Log out</title></head>"
+    "<body><h1>Log out?</h1><form method=\"post\" action=\"/accounts/logout/\">"
+    "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{{csrf_token}}\">"
+    "<button>Log out</button></form><a href=\"/\">Cancel</a></body></html>";
 constexpr std::string_view kLoginError = "Please enter a correct username and password.";
 constexpr std::string_view kThrottledError =
     "Too many failed login attempts. Try again in a minute.";
@@ -151,7 +133,7 @@ void confirm_logout(const site_context& site, const visitor& who,
     respond(redirect_response("/accounts/login/"));
     return;
   }
-  respond(render_page(site, who, "logout.html", kLogoutConfirmation));
+  respond(render_page(site, who, "logout.html", kLogoutFallback));
 }
 
 void logout(const site_context& site, const visitor& who, const net::http_responder& respond) {
