@@ -95,7 +95,8 @@ TEST_CASE("a member's message refreshes last_update in Redis, at most once a sec
   std::this_thread::sleep_for(presence_refresh_interval);
   p.a.sent_message(25, alice.id);
   REQUIRE(test::eventually([&] {
-    const auto* e = find(list_of(p.b, 25), 1);
+    const auto seen = list_of(p.b, 25);  // find() points into it: keep it alive
+    const auto* e = find(seen, 1);
     return e != nullptr && e->last_update >= joined_at + 1.0;
   }));
   const auto seen = list_of(p.b, 25);
