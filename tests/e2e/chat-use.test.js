@@ -286,6 +286,31 @@ describe('the chat page as people use it', () => {
     for (const p of [adminChat, other]) assert.deepEqual(p.problems, []);
   });
 
+  it('thirty rooms reopen after a reload without tripping the command rate limit', async () => {
+    // Two commands a room (join, then room_users) is 60 at once, past the server's burst
+    // of 40: the page paces them.
+    const titles = Array.from({length: 30}, (_, i) => `Busy ${i + 1}`);
+    const ids = await createRooms(adminChat, titles.map((title) => [title, false]));
+    const {context, page} = await openPerson(browser);
+    await page.goto(`${server.baseUrl}/`);
+    await logIn(page, 'admin', ADMIN_PASSWORD, '/');
+    await page.evaluate((open) => {
+      sessionStorage.setItem('whisper.open-rooms.admin', JSON.stringify({open, active: open[0]}));
+    }, titles.map((title) => ids[title]));
+    await page.reload();
+    const joined = page.locator('[role="tabpanel"][data-state="joined"]');
+    const deadline = Date.now() + 15000;
+    while ((await joined.count()) < titles.length && Date.now() < deadline) {
+      await page.waitForTimeout(100);
+    }
+    assert.equal(await joined.count(), titles.length, 'every room joined again');
+    // Every room's member list was asked for too, and nothing was refused.
+    await waitForFrame(page, (f) => f.type === 6 && String(f.room) === ids[titles.at(-1)]);
+    assert.equal(page.wsFrames.filter((f) => f.error === 'RATE_LIMITED').length, 0);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
   it('a deactivated account is signed out the same way', async () => {
     const carol = await openPerson(browser);
     await carol.page.goto(`${server.baseUrl}/`);

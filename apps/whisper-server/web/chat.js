@@ -43,6 +43,40 @@ function command(payload) {
   return socket.send({...payload, room: Number(payload.room)});
 }
 
+// Joins and member-list requests come in bursts: a reload or a reconnect reopens every
+// open room, two commands each. The server allows 40 commands at once and 20 a second
+// (limits::command_burst, commands_per_second); past PACE_BURST of its own the page sends
+// them at PACE_PER_SECOND, so that 30 rooms reopen without RATE_LIMITED and what the user
+// types still has room. Messages the user sends are never held back.
+const PACE_BURST = 30;
+const PACE_PER_SECOND = 10;
+const paced = {queue: [], tokens: PACE_BURST, at: performance.now(), timer: null};
+
+function pacedCommand(payload) {
+  paced.queue.push(payload);
+  drainPaced();
+}
+
+function drainPaced() {
+  const now = performance.now();
+  paced.tokens = Math.min(PACE_BURST, paced.tokens + (now - paced.at) * PACE_PER_SECOND / 1000);
+  paced.at = now;
+  while (paced.queue.length && paced.tokens >= 1) {
+    paced.tokens -= 1;
+    command(paced.queue.shift());
+  }
+  if (paced.queue.length && paced.timer === null) {
+    paced.timer = setTimeout(() => {
+      paced.timer = null;
+      drainPaced();
+    }, 1000 / PACE_PER_SECOND);
+  }
+}
+
+// A connection that closed takes its waiting joins with it: the next one re-joins
+// every open room itself.
+function dropPaced() { paced.queue.length = 0; }
+
 // ---- room list -------------------------------------------------------------
 
 async function loadRooms() {
@@ -124,13 +158,15 @@ function joinRoom(id) {
   const pane = panes.get(id);
   if (!pane) return;
   pane.setState(socket.isOpen() ? 'joining' : 'offline');
-  command({command: 'join', room: id});
+  pacedCommand({command: 'join', room: id});
 }
 
 function leaveRoom(id) {
   const pane = panes.get(id);
   if (!pane) return;
-  if (pane.state === 'joined' || pane.state === 'joining') command({command: 'leave', room: id});
+  // Paced too, so that it never overtakes this room's join still waiting its turn.
+  if (pane.state === 'joined' || pane.state === 'joining')
+    pacedCommand({command: 'leave', room: id});
   const hadFocus =
       pane.pane.contains(document.activeElement) || pane.tab === document.activeElement;
   pane.remove();
@@ -183,7 +219,7 @@ function onJoined(id, title) {
   pane.restored = false;
   pane.setState('joined');
   // Who is here now: the member list starts from this and follows enter / leave.
-  command({command: 'room_users', room: id});
+  pacedCommand({command: 'room_users', room: id});
   if (!wasJoined && pane.id === activeId && !document.activeElement.closest('[role="tablist"]'))
     pane.focusComposer();
 }
@@ -263,6 +299,7 @@ function onStatus(state, delayMs) {
 }
 
 function goOffline() {
+  dropPaced();
   for (const pane of panes.values()) {
     if (pane.state === 'joined')
       pane.addLine('msg-disconnected', 'Connection lost. Reconnecting…');
